@@ -1,0 +1,66 @@
+package io.floatlb.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a HOCON file into a {@link FloatlbConfig}, or into every reason it cannot be one. */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    public static ValidatedConfig load(Path file) throws InvalidConfigException {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, ConfigProblem.Severity.ERROR,
+                    "no such config file; pass the path of a HOCON file with -c")));
+        }
+        Problems problems = new Problems(name);
+        Config config;
+        try {
+            config = ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
+        } catch (ConfigException e) {
+            problems.error(e.origin(), "", stripOrigin(e));
+            throw new InvalidConfigException(problems.all());
+        }
+        return validate(config, problems);
+    }
+
+    public static ValidatedConfig parseString(String hocon, String name) throws InvalidConfigException {
+        Problems problems = new Problems(name);
+        Config config;
+        try {
+            config = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(name)).resolve();
+        } catch (ConfigException e) {
+            problems.error(e.origin(), "", stripOrigin(e));
+            throw new InvalidConfigException(problems.all());
+        }
+        return validate(config, problems);
+    }
+
+    private static ValidatedConfig validate(Config config, Problems problems) throws InvalidConfigException {
+        FloatlbConfig parsed = new ConfigParser(problems).parse(config);
+        if (problems.hasErrors()) {
+            throw new InvalidConfigException(problems.all());
+        }
+        return new ValidatedConfig(parsed, problems.warnings());
+    }
+
+    /** Typesafe prefixes its messages with the origin, which the problem already carries. */
+    private static String stripOrigin(ConfigException e) {
+        String msg = e.getMessage();
+        if (e.origin() != null) {
+            String prefix = e.origin().description() + ": ";
+            if (msg.startsWith(prefix)) {
+                msg = msg.substring(prefix.length());
+            }
+        }
+        return msg;
+    }
+}

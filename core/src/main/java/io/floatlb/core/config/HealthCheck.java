@@ -1,0 +1,20 @@
+package io.floatlb.core.config;
+
+import java.time.Duration;
+
+/**
+ * An active check of each endpoint. {@code expectStatus} 0 accepts any 2xx or 3xx answer,
+ * as HAProxy's httpchk does by default.
+ */
+public record HealthCheck(Kind kind, Duration interval, Duration timeout, int rise, int fall, String path,
+                          int expectStatus) {
+
+    public enum Kind { TCP, HTTP }
+
+    public static final HealthCheck DEFAULT =
+            new HealthCheck(Kind.TCP, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3, "/", 0);
+
+    public boolean accepts(int status) {
+        return expectStatus == 0 ? status >= 200 && status < 400 : status == expectStatus;
+    }
+}

@@ -1,0 +1,97 @@
+package io.floatlb.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    @Test
+    void theShippedExampleIsValidAndMeansTheSeedScenario() throws Exception {
+        ValidatedConfig v = ConfigLoader.load(Path.of("../conf/floatlb.conf"));
+        FloatlbConfig c = v.config();
+        assertThat(c.nodeName()).isEqualTo("node1");
+        ServiceConfig echo = c.service("echo-service").orElseThrow();
+        assertThat(echo.vip()).isEqualTo(InetAddress.getByName("198.18.0.100"));
+        assertThat(echo.ports()).containsExactly(new PortMapping(80, 8080));
+        assertThat(echo.trafficPolicy()).isEqualTo(TrafficPolicy.LOCAL);
+        assertThat(echo.endpoints()).hasSize(4);
+        assertThat(echo.healthCheck().kind()).isEqualTo(HealthCheck.Kind.HTTP);
+        assertThat(c.announceInterfaces(echo.vip())).containsExactly("eth0");
+        assertThat(v.warnings()).extracting(ConfigProblem::message)
+                .anyMatch(m -> m.contains("shares node 'node1'"));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        String hocon = """
+                floatlb {
+                  node.name = n1
+                  services.a { vip = "127.0.0.300", ports = [{ port = 0 }], balance = fastest }
+                  services.b { vip = "127.0.0.11", ports = [{ port = 80 }], retries = -1 }
+                }
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parseString(hocon, "inline.conf"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigProblem::toString)
+                        .hasSize(4)
+                        .allMatch(s -> s.startsWith("inline.conf:3: ") || s.startsWith("inline.conf:4: ")));
+    }
+
+    @Test
+    void defaultsFollowTheReference() throws Exception {
+        FloatlbConfig c = ConfigLoader.parseString("""
+                floatlb {
+                  node.name = n1
+                  services.web { vip = "127.0.0.10", ports = [{ port = 8080 }],
+                                 endpoints = [{ address = "127.0.0.1", node = n1 }] }
+                }
+                """, "inline.conf").config();
+        ServiceConfig web = c.services().get(0);
+        assertThat(c.coordination().embedded()).isTrue();
+        assertThat(c.coordination().sessionTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.adminListen().toString()).isEqualTo("127.0.0.1:9180");
+        assertThat(web.ports()).containsExactly(new PortMapping(8080, 8080));
+        assertThat(web.trafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);
+        assertThat(web.balance()).isEqualTo(Balance.ROUND_ROBIN);
+        assertThat(web.healthCheck()).isEqualTo(HealthCheck.DEFAULT);
+        assertThat(web.limits()).isEqualTo(ProxyLimits.DEFAULT);
+        assertThat(c.announceInterfaces(web.vip())).isEmpty();
+    }
+
+    @Test
+    void poolAddressesAreHandedOutLowestFirstInServiceNameOrder() throws Exception {
+        FloatlbConfig c = ConfigLoader.parseString("""
+                floatlb {
+                  node.name = n1
+                  address-pools.p.addresses = ["198.18.0.10-198.18.0.12"]
+                  services.b { address-pool = p, ports = [{ port = 80 }], endpoints = [] }
+                  services.a { address-pool = p, ports = [{ port = 80 }], endpoints = [] }
+                  services.c { address-pool = p, vip = "198.18.0.10", ports = [{ port = 81 }], endpoints = [] }
+                }
+                """, "inline.conf").config();
+        assertThat(c.service("c").orElseThrow().vip()).isEqualTo(InetAddress.getByName("198.18.0.10"));
+        assertThat(c.service("a").orElseThrow().vip()).isEqualTo(InetAddress.getByName("198.18.0.11"));
+        assertThat(c.service("b").orElseThrow().vip()).isEqualTo(InetAddress.getByName("198.18.0.12"));
+    }
+
+    @Test
+    void aNonLoopbackAdminAddressIsAWarning() throws Exception {
+        ValidatedConfig v = ConfigLoader.parseString("""
+                floatlb { node.name = n1, admin.listen = "0.0.0.0:9180" }
+                """, "inline.conf");
+        assertThat(v.warnings()).extracting(ConfigProblem::toString)
+                .containsExactly("inline.conf:1: warning: floatlb.admin.listen: the admin API on 0.0.0.0:9180 "
+                        + "is reachable from the network and has no authentication");
+    }
+
+    @Test
+    void aMissingFileIsOneClearError() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("no/such.conf")))
+                .hasMessage("no/such.conf:1: no such config file; pass the path of a HOCON file with -c");
+    }
+}
