@@ -1,0 +1,77 @@
+package io.floatlb.dataplane.echo;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Answers every request with what a backend saw of it: which backend and node it is, the
+ * peer that connected, the client a PROXY header named, and the request itself.
+ */
+final class EchoHandler extends SimpleChannelInboundHandler<Object> {
+    private final String name;
+    private final String node;
+    private String proxiedClient;
+
+    EchoHandler(String name, String node) {
+        this.name = name;
+        this.node = node;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HAProxyMessage header) {
+            proxiedClient = header.sourceAddress() == null ? "unknown (" + header.command() + ")"
+                    : header.sourceAddress() + ":" + header.sourcePort() + " (PROXY " + header.protocolVersion() + ")";
+        } else if (msg instanceof FullHttpRequest request) {
+            reply(ctx, request);
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request) {
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        StringBuilder body = new StringBuilder()
+                .append("backend: ").append(name).append('\n')
+                .append("node: ").append(node).append('\n')
+                .append("peer: ").append(peer.getAddress().getHostAddress()).append(':').append(peer.getPort()).append('\n')
+                .append("client: ").append(proxiedClient == null ? "- (no PROXY header)" : proxiedClient).append('\n')
+                .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
+                .append(request.protocolVersion()).append('\n');
+        for (Map.Entry<String, String> h : request.headers()) {
+            body.append("header: ").append(h.getKey()).append(": ").append(h.getValue()).append('\n');
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+                .set("X-Backend", name);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            if (!request.protocolVersion().isKeepAliveDefault()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,99 @@
+package io.floatlb.dataplane.health;
+
+import io.floatlb.core.config.HealthCheck;
+import io.floatlb.core.select.Target;
+import io.floatlb.dataplane.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One active check of one target: a TCP connect, or an HTTP GET whose status the check
+ * accepts. It completes exactly once, with a reason on failure, within the check's timeout.
+ */
+final class Probe {
+
+    record Outcome(boolean success, String detail) {}
+
+    private Probe() {}
+
+    static Future<Outcome> run(Transport transport, EventLoop loop, Target target, HealthCheck check) {
+        Promise<Outcome> result = loop.newPromise();
+        long timeoutMillis = check.timeout().toMillis();
+        Bootstrap b = transport.client(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (check.kind() == HealthCheck.Kind.HTTP) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new StatusReader(check, result));
+                        }
+                    }
+                });
+        ChannelFuture connect = b.connect(target.hostPort().toSocketAddress());
+        Channel ch = connect.channel();
+        var timer = loop.schedule(() -> result.trySuccess(new Outcome(false, "no answer within " + timeoutMillis + " ms")),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        result.addListener(f -> {
+            timer.cancel(false);
+            ch.close();
+        });
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.trySuccess(new Outcome(false, "connect failed: " + f.cause().getMessage()));
+            } else if (check.kind() == HealthCheck.Kind.TCP) {
+                result.trySuccess(new Outcome(true, "connected"));
+            } else {
+                DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, check.path());
+                get.headers().set(HttpHeaderNames.HOST, target.hostPort().toString())
+                        .set(HttpHeaderNames.USER_AGENT, "floatlb-health")
+                        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ch.writeAndFlush(get);
+            }
+        });
+        return result;
+    }
+
+    private static final class StatusReader extends SimpleChannelInboundHandler<Object> {
+        private final HealthCheck check;
+        private final Promise<Outcome> result;
+
+        StatusReader(HealthCheck check, Promise<Outcome> result) {
+            this.check = check;
+            this.result = result;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpResponse r) {
+                int status = r.status().code();
+                result.trySuccess(new Outcome(check.accepts(status), "HTTP " + status));
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            result.trySuccess(new Outcome(false, "closed before an HTTP status line"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.trySuccess(new Outcome(false, cause.toString()));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.floatlb.dataplane.proxy;
+
+import io.floatlb.core.config.PortMapping;
+import io.floatlb.core.config.ProxyLimits;
+import io.floatlb.core.net.HostPort;
+import io.floatlb.dataplane.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** The listening socket of one {@code VIP:port}. */
+public final class ProxyListener {
+    private final ServiceProxy service;
+    private final PortMapping port;
+    private final HostPort address;
+    private Channel channel;
+
+    ProxyListener(ServiceProxy service, PortMapping port) {
+        this.service = service;
+        this.port = port;
+        this.address = new HostPort(service.config().vip(), port.port());
+    }
+
+    ChannelFuture bind() {
+        long idleMillis = limits().idleTimeout().toMillis();
+        ChannelFuture bound = transport().server()
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
+                                IdleCloser.INSTANCE,
+                                new FrontendHandler(ProxyListener.this));
+                    }
+                })
+                .bind(address.toSocketAddress());
+        channel = bound.channel();
+        return bound;
+    }
+
+    ChannelFuture close() {
+        return channel.close();
+    }
+
+    ServiceProxy service() {
+        return service;
+    }
+
+    BackendPool pool() {
+        return service.pool();
+    }
+
+    PortMapping port() {
+        return port;
+    }
+
+    ProxyLimits limits() {
+        return service.config().limits();
+    }
+
+    Transport transport() {
+        return service.transport();
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    @Override
+    public String toString() {
+        return service.config().name() + " " + address;
+    }
+}

@@ -1,0 +1,94 @@
+package io.floatlb.dataplane.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies bytes from its channel to the peer. Backpressure: when the peer's outbound buffer
+ * passes its high-water mark this side stops reading until the peer drains, so a slow
+ * reader holds at most one buffer's worth in the proxy. Half-close: an EOF on this side
+ * becomes a FIN on the peer once everything before it is written.
+ */
+final class Relay extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private final Channel peer;
+
+    Relay(Channel peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (peer.isActive()) {
+            peer.write(msg, peer.voidPromise());
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * This channel drained below its low-water mark: the peer may read again, unless it has
+     * already seen EOF (a read request on a shut input closes the channel).
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !((DuplexChannel) peer).isInputShutdown()) {
+            peer.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            DuplexChannel self = (DuplexChannel) ctx.channel();
+            if (self.isOutputShutdown()) {
+                closeOnFlush(peer);
+                ctx.close();
+            } else {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                    if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+                        duplex.shutdownOutput();
+                    }
+                });
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeOnFlush(peer);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("relay {} closed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    /** Close after what is already queued has been written, so no reply bytes are lost. */
+    static void closeOnFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

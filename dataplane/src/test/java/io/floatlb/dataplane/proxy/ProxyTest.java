@@ -1,0 +1,288 @@
+package io.floatlb.dataplane.proxy;
+
+import static io.floatlb.dataplane.Net.field;
+import static io.floatlb.dataplane.Net.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floatlb.dataplane.Net;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ProxyTest {
+    private final ProxyFixture fx = new ProxyFixture();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void roundRobinReachesEveryBackend() throws Exception {
+        for (int o = 21; o <= 24; o++) {
+            fx.echo(o, "echo-" + o);
+        }
+        fx.service("", 21, 22, 23, 24);
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            seen.add(field(get(fx.vip(), "/"), "backend"));
+        }
+        assertThat(seen.subList(0, 4)).containsExactlyInAnyOrder("echo-21", "echo-22", "echo-23", "echo-24");
+        assertThat(seen.subList(4, 8)).isEqualTo(seen.subList(0, 4));
+    }
+
+    @Test
+    void sourceHashKeepsAClientOnOneBackend() throws Exception {
+        for (int o = 21; o <= 24; o++) {
+            fx.echo(o, "echo-" + o);
+        }
+        fx.service("balance = source-hash", 21, 22, 23, 24);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            seen.add(field(get(fx.vip(), "/"), "backend"));
+        }
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void aRefusingEndpointNeverFailsARequest() throws Exception {
+        fx.echo(21, "alive");
+        ServiceProxy proxy = fx.service("", 21, 22);
+        for (int i = 0; i < 10; i++) {
+            assertThat(field(get(fx.vip(), "/"), "backend")).isEqualTo("alive");
+        }
+        var dead = proxy.pool().targets().stream().filter(t -> t.endpoint().address().equals(Net.loopback(22))).findFirst().orElseThrow();
+        assertThat(proxy.pool().isUp(dead)).as("passive checks marked it down").isFalse();
+    }
+
+    @Test
+    void aStalledEndpointCostsAtMostTheConnectTimeout() throws Exception {
+        fx.echo(21, "alive");
+        // A listener that never accepts, its queue full: the kernel drops further SYNs.
+        try (ServerSocket stalled = new ServerSocket(fx.backendPort, 1, Net.loopback(22))) {
+            List<Socket> fillers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress(Net.loopback(22), fx.backendPort), 200);
+                } catch (SocketTimeoutException e) {
+                    s.close();
+                    break;
+                }
+                fillers.add(s);
+            }
+            fx.service("connect-timeout = 300ms", 21, 22);
+            long worst = 0;
+            for (int i = 0; i < 8; i++) {
+                long start = System.nanoTime();
+                assertThat(field(get(fx.vip(), "/"), "backend")).isEqualTo("alive");
+                worst = Math.max(worst, System.nanoTime() - start);
+            }
+            assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofMillis(300 + 400));
+            for (Socket s : fillers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void withNoHealthyEndpointTheClientIsClosedAtOnce() throws Exception {
+        fx.service("retries = 0", 22);
+        try (Socket s = new Socket()) {
+            s.connect(fx.vip(), 1000);
+            s.setSoTimeout(2000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aSlowReaderHoldsBackTheBackendInsteadOfFillingMemory() throws Exception {
+        AtomicLong written = new AtomicLong();
+        long total = 256L << 20;
+        try (ServerSocket firehose = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
+            Thread writer = new Thread(() -> {
+                try (Socket s = firehose.accept(); OutputStream out = s.getOutputStream()) {
+                    byte[] chunk = new byte[64 * 1024];
+                    while (written.get() < total) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException ignored) {
+                    // the test closes the connection while this thread is blocked writing
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            fx.service("", 21);
+            try (Socket client = new Socket()) {
+                client.setReceiveBufferSize(64 * 1024);
+                client.connect(fx.vip(), 1000);
+                // Wait until the flow stops: kernel buffers full, backend blocked.
+                long last = -1;
+                for (int i = 0; i < 100 && written.get() != last; i++) {
+                    last = written.get();
+                    Thread.sleep(100);
+                }
+                assertThat(written.get()).as("bytes the backend could push while nobody read")
+                        .isLessThan(48L << 20);
+                // and the stream is intact once the client reads again
+                client.setSoTimeout(5000);
+                InputStream in = client.getInputStream();
+                byte[] buf = new byte[1 << 20];
+                long read = 0;
+                while (read < (64L << 20)) {
+                    int n = in.read(buf);
+                    assertThat(n).isPositive();
+                    read += n;
+                }
+                assertThat(written.get()).isGreaterThan(64L << 20);
+            }
+        }
+    }
+
+    @Test
+    void halfCloseFromTheClientStillDeliversTheReply() throws Exception {
+        try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
+            Thread server = new Thread(() -> {
+                try (Socket s = backend.accept()) {
+                    byte[] request = Net.readAll(s.getInputStream());
+                    s.getOutputStream().write(("got " + request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // reported by the client side's assertion
+                }
+            });
+            server.start();
+            fx.service("", 21);
+            try (Socket client = new Socket()) {
+                client.connect(fx.vip(), 1000);
+                client.setSoTimeout(5000);
+                client.getOutputStream().write(new byte[100_000]);
+                client.shutdownOutput();
+                assertThat(new String(Net.readAll(client.getInputStream()), StandardCharsets.US_ASCII)).isEqualTo("got 100000 bytes");
+            }
+            server.join(5000);
+        }
+    }
+
+    @Test
+    void halfCloseFromTheBackendLetsTheClientKeepSending() throws Exception {
+        try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
+            List<String> received = new ArrayList<>();
+            Thread server = new Thread(() -> {
+                try (Socket s = backend.accept()) {
+                    s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    received.add(new String(Net.readAll(s.getInputStream()), StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // reported by the assertion on received
+                }
+            });
+            server.start();
+            fx.service("", 21);
+            try (Socket client = new Socket()) {
+                client.connect(fx.vip(), 1000);
+                client.setSoTimeout(5000);
+                assertThat(new String(Net.readAll(client.getInputStream()), StandardCharsets.US_ASCII)).isEqualTo("hello");
+                client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                server.join(5000);
+            }
+            assertThat(received).containsExactly("still here");
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosed() throws Exception {
+        fx.echo(21, "e");
+        fx.service("idle-timeout = 300ms", 21);
+        try (Socket client = new Socket()) {
+            client.connect(fx.vip(), 1000);
+            client.setSoTimeout(5000);
+            long start = System.nanoTime();
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefused() throws Exception {
+        fx.echo(21, "e");
+        ServiceProxy proxy = fx.service("max-connections = 2", 21);
+        try (Socket a = new Socket(); Socket b = new Socket(); Socket c = new Socket()) {
+            a.connect(fx.vip(), 1000);
+            b.connect(fx.vip(), 1000);
+            assertThat(Net.await(Duration.ofSeconds(5), () -> proxy.activeConnections() == 2)).isTrue();
+            c.connect(fx.vip(), 1000);
+            c.setSoTimeout(3000);
+            assertThat(c.getInputStream().read()).isEqualTo(-1);
+            assertThat(proxy.rejectedConnections()).isEqualTo(1);
+            a.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            a.setSoTimeout(3000);
+            assertThat(new String(Net.readAll(a.getInputStream()), StandardCharsets.UTF_8)).contains("backend: e");
+        }
+    }
+
+    @Test
+    void proxyProtocolV1AndV2TellTheBackendTheClientAddress() throws Exception {
+        fx.echo(21, "e");
+        fx.service("proxy-protocol = v1", 21);
+        String v1 = get(fx.vip(), "/");
+        assertThat(field(v1, "client")).startsWith("127.0.0.1:").endsWith("(PROXY V1)");
+        fx.close();
+
+        try (ProxyFixture second = new ProxyFixture()) {
+            second.echo(21, "e");
+            second.service("proxy-protocol = v2", 21);
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(Net.loopback(77), 0));
+                s.connect(second.vip(), 1000);
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String v2 = new String(Net.readAll(s.getInputStream()), StandardCharsets.UTF_8);
+                assertThat(field(v2, "client")).isEqualTo("127.0.0.77:" + s.getLocalPort() + " (PROXY V2)");
+                assertThat(field(v2, "peer")).doesNotStartWith("127.0.0.77");
+            }
+        }
+    }
+
+    @Test
+    void stoppingDrainsEstablishedConnectionsAndRefusesNewOnes() throws Exception {
+        fx.echo(21, "e");
+        ServiceProxy proxy = fx.service("", 21);
+        try (Socket open = new Socket()) {
+            open.connect(fx.vip(), 1000);
+            open.setSoTimeout(5000);
+            assertThat(Net.await(Duration.ofSeconds(5), () -> proxy.activeConnections() == 1)).isTrue();
+            Thread stopper = new Thread(() -> proxy.stop(Duration.ofSeconds(10)));
+            stopper.start();
+            assertThat(Net.await(Duration.ofSeconds(5), () -> {
+                try (Socket probe = new Socket()) {
+                    probe.connect(fx.vip(), 200);
+                    return false;
+                } catch (IOException refused) {
+                    return true;
+                }
+            })).as("the listener is closed").isTrue();
+            open.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(Net.readAll(open.getInputStream()), StandardCharsets.UTF_8)).contains("backend: e");
+            open.close();
+            stopper.join(5000);
+            assertThat(stopper.isAlive()).as("stop returns once the last connection is gone").isFalse();
+        }
+    }
+}
