@@ -27,7 +27,7 @@ public final class ProxyListener {
 
     ChannelFuture bind() {
         long idleMillis = limits().idleTimeout().toMillis();
-        ChannelFuture bound = transport().server()
+        ChannelFuture bound = transport().vipServer()
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)

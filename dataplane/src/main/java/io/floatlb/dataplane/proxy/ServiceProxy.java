@@ -66,14 +66,17 @@ public final class ServiceProxy {
         return true;
     }
 
-    /**
-     * Stops accepting, lets established connections finish for up to {@code deadline}, then
-     * closes what is left. Returns how many had to be closed.
-     */
-    public int stop(Duration deadline) {
+    /** Closes the listeners: new clients are refused, established ones carry on. */
+    public void stopAccepting() {
         listeners.forEach(l -> l.close().awaitUninterruptibly());
-        long until = System.nanoTime() + deadline.toNanos();
-        while (active.get() > 0 && System.nanoTime() < until) {
+    }
+
+    /**
+     * Lets established connections finish until {@code untilNanos} ({@link System#nanoTime()}),
+     * then closes what is left. Returns how many had to be closed.
+     */
+    public int drain(long untilNanos) {
+        while (active.get() > 0 && System.nanoTime() < untilNanos) {
             try {
                 TimeUnit.MILLISECONDS.sleep(20);
             } catch (InterruptedException e) {
@@ -83,11 +86,15 @@ public final class ServiceProxy {
         }
         int left = active.get();
         if (left > 0) {
-            log.info("service {}: closing {} connections still open after {} s of draining",
-                    config.name(), left, deadline.toSeconds());
+            log.info("service {}: closing {} connections still open after draining", config.name(), left);
         }
         clients.close().awaitUninterruptibly();
         return left;
+    }
+
+    public int stop(Duration deadline) {
+        stopAccepting();
+        return drain(System.nanoTime() + deadline.toNanos());
     }
 
     public ServiceConfig config() {

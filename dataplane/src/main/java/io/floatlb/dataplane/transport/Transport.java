@@ -55,12 +55,16 @@ public final class Transport implements AutoCloseable {
         return workers;
     }
 
+    public ServerBootstrap server() {
+        return new ServerBootstrap().group(acceptors, workers).channel(serverChannelClass());
+    }
+
     /**
      * A listener that may bind an address the host does not have yet: the VIP arrives on
      * an interface only when this node owns it, but the listener is ready before that.
      */
-    public ServerBootstrap server() {
-        ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(serverChannelClass());
+    public ServerBootstrap vipServer() {
+        ServerBootstrap b = server();
         if (epoll) {
             b.option(EpollChannelOption.IP_FREEBIND, true);
         }

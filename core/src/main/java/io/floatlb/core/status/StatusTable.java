@@ -1,0 +1,66 @@
+package io.floatlb.core.status;
+
+import io.floatlb.core.net.IpAddresses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Renders service status the way {@code kubectl get services} does: aligned columns, one row each. */
+public final class StatusTable {
+
+    private StatusTable() {}
+
+    public static String render(List<ServiceStatus> services, boolean wide) {
+        List<String> header = new ArrayList<>(List.of("SERVICE", "VIP", "PORTS", "POLICY", "OWNER", "ENDPOINTS"));
+        if (wide) {
+            header.addAll(List.of("BALANCE", "PROXY-PROTOCOL", "CONNECTIONS"));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        for (ServiceStatus s : services) {
+            List<String> row = new ArrayList<>(List.of(
+                    s.name(),
+                    IpAddresses.format(s.vip()),
+                    s.ports().stream().map(p -> p.port() + ":" + p.targetPort() + "/TCP").collect(Collectors.joining(",")),
+                    lower(s.policy()),
+                    s.owner() == null ? "<none>" : s.owner(),
+                    s.endpoints().stream().map(StatusTable::endpoints).collect(Collectors.joining(" "))));
+            if (wide) {
+                row.addAll(List.of(lower(s.balance()), lower(s.proxyProtocol()), String.valueOf(s.activeConnections())));
+            }
+            rows.add(row);
+        }
+        return align(rows);
+    }
+
+    private static String endpoints(ServiceStatus.NodeEndpoints e) {
+        return e.node() + "=" + (e.healthy() < 0 ? "?" : String.valueOf(e.healthy())) + "/" + e.total();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String align(List<List<String>> rows) {
+        int columns = rows.get(0).size();
+        int[] width = new int[columns];
+        for (List<String> r : rows) {
+            for (int i = 0; i < columns; i++) {
+                width[i] = Math.max(width[i], r.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(r.get(i));
+                if (i < columns - 1) {
+                    line.append(" ".repeat(width[i] - r.get(i).length() + 3));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+}

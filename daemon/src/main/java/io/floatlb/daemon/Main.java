@@ -1,0 +1,38 @@
+package io.floatlb.daemon;
+
+import io.floatlb.daemon.cli.CheckCommand;
+import io.floatlb.daemon.cli.DemoCommand;
+import io.floatlb.daemon.cli.EchoCommand;
+import io.floatlb.daemon.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code floatlb} command. Exit codes: 0 success, 1 invalid input, 2 runtime failure. */
+@Command(name = "floatlb", mixinStandardHelpOptions = true, version = "floatlb 0.1.0",
+        description = "Userspace L4 load balancer with a floating VIP.",
+        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, EchoCommand.class},
+        exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2)
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().exitCodeOnInvalidInput(1).exitCodeOnExecutionException(2);
+        }
+        // Operators get one line saying what failed, not a stack trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("floatlb " + cmd.getCommandName() + ": " + oneLine(e));
+            return cmd.getCommandSpec().exitCodeOnExecutionException();
+        });
+        return cli;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,79 @@
+package io.floatlb.daemon.cli;
+
+import io.floatlb.core.config.ConfigLoader;
+import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.net.HostPort;
+import io.floatlb.core.status.StatusTable;
+import io.floatlb.daemon.Agent;
+import io.floatlb.dataplane.echo.EchoServer;
+import io.floatlb.dataplane.transport.Transport;
+import io.floatlb.failover.SingleNodeOwnership;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+
+/**
+ * Everything on one machine without root: four echo backends on loopback, labelled as two
+ * nodes, behind the VIP 127.0.0.10:8080.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a self-contained demo: VIP 127.0.0.10:8080 in front of four echo backends on loopback.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        FloatlbConfig config = ConfigLoader.parseString(demoConfig(), "demo.conf").config();
+        Transport transport = Transport.create(0);
+        List<EchoServer> backends = new ArrayList<>();
+        Agent agent = new Agent(config, transport, new SingleNodeOwnership(config.nodeName()));
+        try {
+            var service = config.services().get(0);
+            int targetPort = service.ports().get(0).targetPort();
+            for (var e : service.endpoints()) {
+                String name = "echo-" + e.address().getHostAddress().substring("127.0.0.".length());
+                backends.add(EchoServer.start(transport, new HostPort(e.address(), targetPort), name, e.node()));
+            }
+            agent.start();
+        } catch (RuntimeException e) {
+            backends.forEach(EchoServer::close);
+            transport.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.stop();
+            backends.forEach(EchoServer::close);
+            transport.close();
+            System.out.println("demo stopped");
+            stopped.countDown();
+        }, "demo-shutdown"));
+
+        String vip = config.services().get(0).vip().getHostAddress() + ":" + config.services().get(0).ports().get(0).port();
+        System.out.println();
+        System.out.println("floatlb demo: VIP " + vip + " -> 4 echo backends on node1 and node2 (Ctrl-C stops)");
+        System.out.println();
+        System.out.print(StatusTable.render(agent.status(), true));
+        System.out.println();
+        System.out.println("Try it (each request is answered by the next backend):");
+        System.out.println();
+        System.out.println("  curl http://" + vip + "/");
+        System.out.println();
+        stopped.await();
+        return 0;
+    }
+
+    private static String demoConfig() {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.conf")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

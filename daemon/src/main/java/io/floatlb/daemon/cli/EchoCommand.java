@@ -1,0 +1,45 @@
+package io.floatlb.daemon.cli;
+
+import io.floatlb.core.net.HostPort;
+import io.floatlb.dataplane.echo.EchoServer;
+import io.floatlb.dataplane.transport.Transport;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The echo backend, for demos, labs and benchmarks. */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Run the echo backend: an HTTP/1.1 server whose reply names the backend, node, peer and client.")
+public final class EchoCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class)
+    HostPort listen;
+
+    @Option(names = "--name", required = true, description = "the backend's name, shown in every reply")
+    String name;
+
+    @Option(names = "--node", defaultValue = "-", description = "the node this backend runs on, shown in every reply")
+    String node;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Transport transport = Transport.create(1);
+        EchoServer echo;
+        try {
+            echo = EchoServer.start(transport, listen, name, node);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            echo.close();
+            transport.close();
+            stopped.countDown();
+        }, "echo-shutdown"));
+        System.out.printf("echo backend %s (node %s) listening on %s%n", name, node, echo.address());
+        stopped.await();
+        return 0;
+    }
+}

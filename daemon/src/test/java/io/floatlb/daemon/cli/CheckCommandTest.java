@@ -1,0 +1,67 @@
+package io.floatlb.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floatlb.daemon.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class CheckCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    static Stream<Path> shippedConfigs() throws IOException {
+        return Stream.concat(Files.list(Path.of("../conf")), Files.list(Path.of("src/main/resources")))
+                .filter(p -> p.toString().endsWith(".conf"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shippedConfigs")
+    void acceptsTheShippedConfigs(Path file) {
+        assertThat(run("check", "-c", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith(file + ": valid");
+    }
+
+    @Test
+    void rejectsAnInvalidFileWithEveryProblemAndExitsOne() {
+        int code = run("check", "-c", "../core/src/test/resources/invalid/07-two-services-one-listener.conf");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains(
+                "07-two-services-one-listener.conf:11: floatlb.services.web2.ports: 127.0.0.10:80 is already served by service 'web1'",
+                "invalid (1 error(s))");
+    }
+
+    @Test
+    void aMissingOptionIsInvalidInput() {
+        assertThat(run("check")).isEqualTo(1);
+        assertThat(err.toString()).contains("Missing required option");
+    }
+
+    @Test
+    void aRuntimeFailureIsOneLineAndExitsTwo() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String where = "127.0.0.1:" + taken.getLocalPort();
+            int code = run("echo", "--listen", where, "--name", "x");
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString().strip()).startsWith("floatlb echo: echo backend x cannot listen on " + where)
+                    .doesNotContain("\tat ");
+        }
+    }
+}
