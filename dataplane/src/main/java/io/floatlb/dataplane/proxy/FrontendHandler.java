@@ -2,12 +2,11 @@ package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.select.Target;
-import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
@@ -21,19 +20,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: picks a target, connects to it on the client's own event loop
  * (no thread hop, no locks), retries the next target when a connect fails, then hands both
- * channels to {@link Relay}. The client is not read until the backend is connected, so
- * nothing is buffered while connecting.
+ * channels to {@link Relay}. What the client sends while the backend connects waits here,
+ * up to {@link #EARLY_LIMIT} bytes; past that the client is not read until it can be relayed.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+    static final int EARLY_LIMIT = 64 * 1024;
 
     private final ProxyListener listener;
     private final List<Target> tried = new ArrayList<>(2);
-    /**
-     * Epoll reads a half-closed socket even with AUTO_READ off, to see the EOF: bytes and the
-     * EOF that arrive before the backend is connected wait here instead of being lost.
-     */
     private final List<Object> early = new ArrayList<>(1);
+    private int earlyBytes;
     private boolean clientDoneSending;
 
     FrontendHandler(ProxyListener listener) {
@@ -59,13 +56,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Target target = choice.get();
         tried.add(target);
-        Bootstrap b = listener.transport().client(client.eventLoop())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) listener.limits().connectTimeout().toMillis())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new Relay(client));
-        ChannelFuture connect = b.connect(target.hostPort().toSocketAddress());
+        ChannelFuture connect = listener.backendBootstrap(client.eventLoop())
+                .handler(new Relay(client))
+                .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 connected(client, connect.channel(), target);
@@ -104,12 +97,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             client.config().setAutoRead(true);
         }
-        backend.config().setAutoRead(true);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         early.add(msg);
+        earlyBytes += msg instanceof ByteBuf b ? b.readableBytes() : 0;
+        if (earlyBytes >= EARLY_LIMIT) {
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     @Override

@@ -3,10 +3,11 @@ package io.floatlb.dataplane.proxy;
 import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.net.HostPort;
+import io.floatlb.dataplane.transport.Listening;
 import io.floatlb.dataplane.transport.Transport;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -17,22 +18,29 @@ public final class ProxyListener {
     private final ServiceProxy service;
     private final PortMapping port;
     private final HostPort address;
-    private Channel channel;
+    private final Bootstrap backendTemplate;
+    private Listening listening;
 
     ProxyListener(ServiceProxy service, PortMapping port) {
         this.service = service;
         this.port = port;
         this.address = new HostPort(service.config().vip(), port.port());
+        this.backendTemplate = service.transport().client(service.transport().workers())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits().connectTimeout().toMillis())
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
-    ChannelFuture bind() {
+    /** A bootstrap for a backend connection on the client's own event loop. */
+    Bootstrap backendBootstrap(EventLoop loop) {
+        return backendTemplate.clone(loop);
+    }
+
+    void bind() {
         long idleMillis = limits().idleTimeout().toMillis();
-        ChannelFuture bound = transport().vipServer()
+        listening = transport().listen(address, true, b -> b
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -41,14 +49,13 @@ public final class ProxyListener {
                                 IdleCloser.INSTANCE,
                                 new FrontendHandler(ProxyListener.this));
                     }
-                })
-                .bind(address.toSocketAddress());
-        channel = bound.channel();
-        return bound;
+                }));
     }
 
-    ChannelFuture close() {
-        return channel.close();
+    void close() {
+        if (listening != null) {
+            listening.close();
+        }
     }
 
     ServiceProxy service() {

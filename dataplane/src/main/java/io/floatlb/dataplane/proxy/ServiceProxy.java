@@ -4,7 +4,6 @@ import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.dataplane.transport.Transport;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,11 +43,12 @@ public final class ServiceProxy {
     /** Binds every port; fails with the address that could not be bound. */
     public void start() {
         for (ProxyListener l : listeners) {
-            ChannelFuture f = l.bind().awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                listeners.stream().filter(x -> x != l).forEach(ProxyListener::close);
+            try {
+                l.bind();
+            } catch (IllegalStateException e) {
+                listeners.forEach(ProxyListener::close);
                 throw new IllegalStateException("cannot listen on " + l.address() + " for service " + config.name()
-                        + ": " + f.cause().getMessage(), f.cause());
+                        + ": " + e.getMessage(), e);
             }
         }
         log.info("service {}: listening on {}", config.name(), listeners.stream().map(ProxyListener::address).toList());
@@ -68,7 +68,7 @@ public final class ServiceProxy {
 
     /** Closes the listeners: new clients are refused, established ones carry on. */
     public void stopAccepting() {
-        listeners.forEach(l -> l.close().awaitUninterruptibly());
+        listeners.forEach(ProxyListener::close);
     }
 
     /**

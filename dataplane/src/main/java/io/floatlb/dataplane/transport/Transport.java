@@ -6,7 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -15,7 +16,13 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.floatlb.core.net.HostPort;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,28 +62,53 @@ public final class Transport implements AutoCloseable {
         return workers;
     }
 
-    public ServerBootstrap server() {
-        return new ServerBootstrap().group(acceptors, workers).channel(serverChannelClass());
+    /**
+     * Binds a listener. With epoll every event loop gets its own socket on the address
+     * (SO_REUSEPORT): the kernel spreads new connections over them and each connection is
+     * accepted and served by one thread, with no hand-over between threads.
+     *
+     * @param freeBind bind even if the host does not have the address yet: a VIP arrives on
+     *     an interface only when this node owns it, but its listener is ready before that
+     * @param child sets the child options and handler
+     */
+    public Listening listen(HostPort address, boolean freeBind, Consumer<ServerBootstrap> child) {
+        List<Channel> bound = new ArrayList<>();
+        InetSocketAddress where = address.toSocketAddress();
+        try {
+            if (!epoll) {
+                ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class);
+                child.accept(b);
+                bound.add(bind(b, where));
+            } else {
+                for (EventExecutor loop : workers) {
+                    ServerBootstrap b = new ServerBootstrap().group((EventLoop) loop, (EventLoop) loop)
+                            .channel(EpollServerSocketChannel.class)
+                            .option(EpollChannelOption.SO_REUSEPORT, true)
+                            .option(EpollChannelOption.IP_FREEBIND, freeBind);
+                    child.accept(b);
+                    Channel ch = bind(b, where);
+                    bound.add(ch);
+                    // An ephemeral port (0) is chosen by the first bind; the others share it.
+                    where = (InetSocketAddress) ch.localAddress();
+                }
+            }
+        } catch (RuntimeException e) {
+            new Listening(bound).close();
+            throw e;
+        }
+        return new Listening(bound);
     }
 
-    /**
-     * A listener that may bind an address the host does not have yet: the VIP arrives on
-     * an interface only when this node owns it, but the listener is ready before that.
-     */
-    public ServerBootstrap vipServer() {
-        ServerBootstrap b = server();
-        if (epoll) {
-            b.option(EpollChannelOption.IP_FREEBIND, true);
+    private static Channel bind(ServerBootstrap b, InetSocketAddress where) {
+        ChannelFuture f = b.bind(where).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException(f.cause().getMessage(), f.cause());
         }
-        return b;
+        return f.channel();
     }
 
     public Bootstrap client(EventLoopGroup group) {
         return new Bootstrap().group(group).channel(channelClass());
-    }
-
-    private Class<? extends ServerChannel> serverChannelClass() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     private Class<? extends Channel> channelClass() {
