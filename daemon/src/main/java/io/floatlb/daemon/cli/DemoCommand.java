@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
 /**
@@ -45,14 +44,6 @@ public final class DemoCommand implements Callable<Integer> {
             transport.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.stop();
-            backends.forEach(EchoServer::close);
-            transport.close();
-            System.out.println("demo stopped");
-            stopped.countDown();
-        }, "demo-shutdown"));
 
         String vip = config.services().get(0).vip().getHostAddress() + ":" + config.services().get(0).ports().get(0).port();
         System.out.println();
@@ -64,7 +55,12 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("  curl http://" + vip + "/");
         System.out.println();
-        stopped.await();
+        UntilStopped.await("demo", () -> {
+            agent.stop();
+            backends.forEach(EchoServer::close);
+            transport.close();
+            System.out.println("demo stopped");
+        });
         return 0;
     }
 

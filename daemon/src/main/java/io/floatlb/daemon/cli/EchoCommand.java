@@ -4,7 +4,6 @@ import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.floatlb.dataplane.transport.Transport;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,14 +31,11 @@ public final class EchoCommand implements Callable<Integer> {
             transport.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.printf("echo backend %s (node %s) listening on %s%n", name, node, echo.address());
+        UntilStopped.await("echo", () -> {
             echo.close();
             transport.close();
-            stopped.countDown();
-        }, "echo-shutdown"));
-        System.out.printf("echo backend %s (node %s) listening on %s%n", name, node, echo.address());
-        stopped.await();
+        });
         return 0;
     }
 }

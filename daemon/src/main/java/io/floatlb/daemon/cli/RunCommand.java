@@ -8,7 +8,6 @@ import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.SingleNodeOwnership;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,13 +46,10 @@ public final class RunCommand implements Callable<Integer> {
             transport.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        UntilStopped.await("agent", () -> {
             agent.stop();
             transport.close();
-            stopped.countDown();
-        }, "agent-shutdown"));
-        stopped.await();
+        });
         return 0;
     }
 }

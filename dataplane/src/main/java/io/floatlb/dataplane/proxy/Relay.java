@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -66,6 +67,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
                 peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                     if (peer instanceof DuplexChannel duplex && peer.isActive()) {
                         duplex.shutdownOutput();
+                        // Both directions end with the peer's EOF now: let Netty close it
+                        // then, instead of shutting an input whose connection is gone.
+                        peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                     }
                 });
             }

@@ -32,11 +32,15 @@ class ProxyTest {
         fx.close();
     }
 
-    @Test
-    void roundRobinReachesEveryBackend() throws Exception {
+    private void fourEchoes() {
         for (int o = 21; o <= 24; o++) {
             fx.echo(o, "echo-" + o);
         }
+    }
+
+    @Test
+    void roundRobinReachesEveryBackend() throws Exception {
+        fourEchoes();
         fx.service("", 21, 22, 23, 24);
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -48,9 +52,7 @@ class ProxyTest {
 
     @Test
     void sourceHashKeepsAClientOnOneBackend() throws Exception {
-        for (int o = 21; o <= 24; o++) {
-            fx.echo(o, "echo-" + o);
-        }
+        fourEchoes();
         fx.service("balance = source-hash", 21, 22, 23, 24);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10; i++) {
