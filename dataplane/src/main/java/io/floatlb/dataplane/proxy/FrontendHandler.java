@@ -32,6 +32,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final List<Object> early = new ArrayList<>(1);
     private int earlyBytes;
     private boolean clientDoneSending;
+    private IdleTimeout idle;
 
     FrontendHandler(ProxyListener listener) {
         this.listener = listener;
@@ -43,6 +44,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        idle = new IdleTimeout(ctx.channel(), listener.limits().idleTimeout().toNanos());
+        idle.start();
         connectNext(ctx.channel());
     }
 
@@ -57,7 +60,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Target target = choice.get();
         tried.add(target);
         ChannelFuture connect = listener.backendBootstrap(client.eventLoop())
-                .handler(new Relay(client))
+                .handler(new Relay(client, idle))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {
@@ -91,7 +94,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         early.forEach(msg -> backend.write(msg, backend.voidPromise()));
         early.clear();
         backend.flush();
-        client.pipeline().replace(this, "relay", new Relay(backend));
+        client.pipeline().replace(this, "relay", new Relay(backend, idle));
         if (clientDoneSending) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         } else {

@@ -10,8 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /** The listening socket of one {@code VIP:port}. */
 public final class ProxyListener {
@@ -36,7 +34,6 @@ public final class ProxyListener {
     }
 
     void bind() {
-        long idleMillis = limits().idleTimeout().toMillis();
         listening = transport().listen(address, true, b -> b
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -44,10 +41,7 @@ public final class ProxyListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
-                                IdleCloser.INSTANCE,
-                                new FrontendHandler(ProxyListener.this));
+                        ch.pipeline().addLast(new FrontendHandler(ProxyListener.this));
                     }
                 }));
     }

@@ -22,9 +22,11 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     private final Channel peer;
+    private final IdleTimeout idle;
 
-    Relay(Channel peer) {
+    Relay(Channel peer, IdleTimeout idle) {
         this.peer = peer;
+        this.idle = idle;
     }
 
     @Override
@@ -38,6 +40,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        idle.touch();
         peer.flush();
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
