@@ -35,7 +35,7 @@ final class Probe {
     static Future<Outcome> run(Transport transport, EventLoop loop, Target target, HealthCheck check) {
         Promise<Outcome> result = loop.newPromise();
         long timeoutMillis = check.timeout().toMillis();
-        Bootstrap b = transport.client(loop)
+        Bootstrap b = transport.client(loop, target.endpoint().address())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -59,7 +59,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Target target = choice.get();
         tried.add(target);
-        ChannelFuture connect = listener.backendBootstrap(client.eventLoop())
+        ChannelFuture connect = listener.backendBootstrap(client.eventLoop(), target)
                 .handler(new Relay(client, idle))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {

@@ -3,6 +3,7 @@ package io.floatlb.dataplane.proxy;
 import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.net.HostPort;
+import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.transport.Listening;
 import io.floatlb.dataplane.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -16,21 +17,21 @@ public final class ProxyListener {
     private final ServiceProxy service;
     private final PortMapping port;
     private final HostPort address;
-    private final Bootstrap backendTemplate;
+    private final int connectTimeoutMillis;
     private Listening listening;
 
     ProxyListener(ServiceProxy service, PortMapping port) {
         this.service = service;
         this.port = port;
         this.address = new HostPort(service.config().vip(), port.port());
-        this.backendTemplate = service.transport().client(service.transport().workers())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits().connectTimeout().toMillis())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        this.connectTimeoutMillis = (int) service.config().limits().connectTimeout().toMillis();
     }
 
     /** A bootstrap for a backend connection on the client's own event loop. */
-    Bootstrap backendBootstrap(EventLoop loop) {
-        return backendTemplate.clone(loop);
+    Bootstrap backendBootstrap(EventLoop loop, Target target) {
+        return transport().client(loop, target.endpoint().address())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
     void bind() {
