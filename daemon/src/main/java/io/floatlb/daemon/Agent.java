@@ -4,53 +4,74 @@ import io.floatlb.core.config.Endpoint;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.config.TrafficPolicy;
+import io.floatlb.core.election.MemberState;
 import io.floatlb.core.status.ServiceStatus;
 import io.floatlb.dataplane.health.HealthChecker;
 import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.VipOwnership;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's services: for each, a backend pool, its health checks and its listeners. The
- * story of a node is {@link #start()} then {@link #stop()}.
+ * One node's services: for each, a backend pool, its health checks and its listeners.
+ * The story of a node is {@link #start(VipOwnership)} then {@link #stop()}.
  */
 public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
     private final FloatlbConfig config;
     private final Transport transport;
-    private final VipOwnership ownership;
     private final List<Running> services = new ArrayList<>();
+    private VipOwnership ownership;
 
     private record Running(ServiceProxy proxy, HealthChecker checker) {}
 
-    public Agent(FloatlbConfig config, Transport transport, VipOwnership ownership) {
+    public Agent(FloatlbConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
-        this.ownership = ownership;
-    }
-
-    public void start() {
         for (ServiceConfig s : config.services()) {
             BackendPool pool = new BackendPool(s, config.nodeName());
-            ServiceProxy proxy = new ServiceProxy(s, pool, transport);
+            services.add(new Running(new ServiceProxy(s, pool, transport), new HealthChecker(pool, transport)));
+        }
+    }
+
+    /** What this node tells the cluster: per service, its own healthy and total endpoints. */
+    public MemberState memberState() {
+        Map<String, MemberState.EndpointCount> counts = new LinkedHashMap<>();
+        for (Running r : services) {
+            ServiceConfig s = r.proxy().config();
+            List<Endpoint> local = s.endpoints().stream().filter(e -> e.node().equals(config.nodeName())).toList();
+            int healthy = (int) local.stream().filter(e -> isUp(r.proxy().pool(), e)).count();
+            counts.put(s.name(), new MemberState.EndpointCount(healthy, local.size()));
+        }
+        return new MemberState(config.nodeName(), config.digest(), counts);
+    }
+
+    /** Called, on a health-check thread, whenever an endpoint of any service goes up or down. */
+    public void onHealthChange(Consumer<MemberState> listener) {
+        services.forEach(r -> r.proxy().pool().onHealthChange(pool -> listener.accept(memberState())));
+    }
+
+    public void start(VipOwnership vipOwnership) {
+        this.ownership = vipOwnership;
+        List<Running> started = new ArrayList<>();
+        for (Running r : services) {
             try {
-                proxy.start();
+                r.proxy().start();
             } catch (RuntimeException e) {
-                stop();
+                started.forEach(s -> s.proxy().stop(Duration.ZERO));
                 throw e;
             }
-            HealthChecker checker = new HealthChecker(pool, transport);
-            checker.start();
-            services.add(new Running(proxy, checker));
+            started.add(r);
+            r.checker().start();
         }
         log.info("node {} serving {} service(s) on {} transport", config.nodeName(), services.size(),
                 transport.isEpoll() ? "epoll" : "NIO");
@@ -63,7 +84,6 @@ public final class Agent {
         long until = System.nanoTime() + config.drainTimeout().toNanos();
         int forced = services.stream().mapToInt(r -> r.proxy().drain(until)).sum();
         log.info("node {} stopped ({} connection(s) closed at the drain deadline)", config.nodeName(), forced);
-        services.clear();
     }
 
     public List<ServiceStatus> status() {
@@ -84,9 +104,9 @@ public final class Agent {
         }
         List<ServiceStatus.NodeEndpoints> endpoints = byNode.entrySet().stream()
                 .map(en -> new ServiceStatus.NodeEndpoints(en.getKey(), en.getValue()[0], en.getValue()[1]))
-                .collect(Collectors.toList());
+                .toList();
         return new ServiceStatus(s.name(), s.vip(), s.ports(), s.trafficPolicy(), s.balance(), s.proxyProtocol(),
-                ownership.owner(s.vip()).orElse(null), endpoints, proxy.activeConnections());
+                ownership == null ? null : ownership.owner(s.vip()).orElse(null), endpoints, proxy.activeConnections());
     }
 
     /** An endpoint counts as healthy when it is up on every port of the service. */

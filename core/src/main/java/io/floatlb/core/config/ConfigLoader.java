@@ -4,9 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Reads a HOCON file into a {@link FloatlbConfig}, or into every reason it cannot be one. */
@@ -45,11 +50,22 @@ public final class ConfigLoader {
     }
 
     private static ValidatedConfig validate(Config config, Problems problems) throws InvalidConfigException {
-        FloatlbConfig parsed = new ConfigParser(problems).parse(config);
+        FloatlbConfig parsed = new ConfigParser(problems).parse(config, digest(config));
         if (problems.hasErrors()) {
             throw new InvalidConfigException(problems.all());
         }
         return new ValidatedConfig(parsed, problems.warnings());
+    }
+
+    /** SHA-256 of the resolved content without node.name, rendered with sorted keys. */
+    private static String digest(Config config) {
+        String canonical = config.withoutPath("floatlb.node").root().render(ConfigRenderOptions.concise());
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** Typesafe prefixes its messages with the origin, which the problem already carries. */

@@ -29,7 +29,7 @@ final class ConfigParser {
         this.problems = problems;
     }
 
-    FloatlbConfig parse(Config config) {
+    FloatlbConfig parse(Config config, String digest) {
         Section top = new Section(config.root(), "", config.origin(), problems);
         top.allowOnly("floatlb");
         Optional<Section> maybeRoot = top.section("floatlb");
@@ -60,7 +60,7 @@ final class ConfigParser {
         if (problems.hasErrors()) {
             return null;
         }
-        return new FloatlbConfig(nodeName, coordination, admin, drain, pools, ads, services);
+        return new FloatlbConfig(nodeName, coordination, admin, drain, pools, ads, services, digest);
     }
 
     private Set<String> declaredNodes(Section root) {
@@ -77,7 +77,7 @@ final class ConfigParser {
     }
 
     private Coordination coordination(Section s) {
-        s.allowOnly("zookeeper", "root", "session-timeout");
+        s.allowOnly("zookeeper", "root", "session-timeout", "failback");
         String zk = s.string("zookeeper", Coordination.EMBEDDED).trim();
         if (!zk.equals(Coordination.EMBEDDED)) {
             String hosts = zk.contains("/") ? zk.substring(0, zk.indexOf('/')) : zk;
@@ -92,8 +92,9 @@ final class ConfigParser {
         if (!ZNODE_PATH.matcher(root).matches()) {
             s.error("root", "'" + root + "' is not a ZooKeeper path such as /floatlb/default");
         }
-        Duration session = s.duration("session-timeout", Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMinutes(5));
-        return new Coordination(zk, root, session);
+        Duration session = s.duration("session-timeout", Coordination.DEFAULT_SESSION_TIMEOUT, Duration.ofMillis(200),
+                Duration.ofMinutes(5));
+        return new Coordination(zk, root, session, s.bool("failback", false));
     }
 
     private HostPort admin(Section s) {

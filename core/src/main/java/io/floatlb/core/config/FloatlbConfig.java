@@ -3,11 +3,17 @@ package io.floatlb.core.config;
 import io.floatlb.core.net.HostPort;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A whole validated node configuration. Everything downstream trusts it. */
+/**
+ * A whole validated node configuration. Everything downstream trusts it. {@code digest}
+ * identifies the content apart from {@code node.name}, so nodes whose files differ
+ * (config drift) can be told apart.
+ */
 public record FloatlbConfig(
         String nodeName,
         Coordination coordination,
@@ -15,7 +21,8 @@ public record FloatlbConfig(
         Duration drainTimeout,
         Map<String, AddressPool> addressPools,
         Map<String, L2Advertisement> l2Advertisements,
-        List<ServiceConfig> services) {
+        List<ServiceConfig> services,
+        String digest) {
 
     public FloatlbConfig {
         addressPools = Map.copyOf(addressPools);
@@ -33,6 +40,13 @@ public record FloatlbConfig(
                 .distinct()
                 .sorted()
                 .toList();
+    }
+
+    /** The services of each VIP (several services may share one VIP on different ports). */
+    public Map<InetAddress, List<ServiceConfig>> servicesByVip() {
+        Map<InetAddress, List<ServiceConfig>> byVip = new LinkedHashMap<>();
+        services.forEach(s -> byVip.computeIfAbsent(s.vip(), v -> new ArrayList<>()).add(s));
+        return byVip;
     }
 
     public Optional<ServiceConfig> service(String name) {

@@ -156,6 +156,18 @@ final class Section {
         return n;
     }
 
+    boolean bool(String key, boolean fallback) {
+        ConfigValue v = object.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.valueType() != ConfigValueType.BOOLEAN) {
+            error(key, "must be true or false, not " + describe(v));
+            return fallback;
+        }
+        return (Boolean) v.unwrapped();
+    }
+
     /** A duration such as "2s" or "500ms" (a bare number is milliseconds), within bounds. */
     Duration duration(String key, Duration fallback, Duration min, Duration max) {
         ConfigValue v = object.get(key);

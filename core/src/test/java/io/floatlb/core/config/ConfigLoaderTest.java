@@ -53,7 +53,8 @@ class ConfigLoaderTest {
                 """, "inline.conf").config();
         ServiceConfig web = c.services().get(0);
         assertThat(c.coordination().embedded()).isTrue();
-        assertThat(c.coordination().sessionTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.coordination().sessionTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.coordination().failback()).isFalse();
         assertThat(c.adminListen().toString()).isEqualTo("127.0.0.1:9180");
         assertThat(web.ports()).containsExactly(new PortMapping(8080, 8080));
         assertThat(web.trafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);

@@ -4,10 +4,9 @@ import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.core.status.StatusTable;
-import io.floatlb.daemon.Agent;
+import io.floatlb.daemon.NodeRuntime;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.floatlb.dataplane.transport.Transport;
-import io.floatlb.failover.SingleNodeOwnership;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,40 +27,49 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FloatlbConfig config = ConfigLoader.parseString(demoConfig(), "demo.conf").config();
-        Transport transport = Transport.create(0);
+        var service = config.services().get(0);
+        int targetPort = service.ports().get(0).targetPort();
+        // The backends stand for other hosts: they get event loops of their own.
+        Transport backendLoops = Transport.create(1);
         List<EchoServer> backends = new ArrayList<>();
-        Agent agent = new Agent(config, transport, new SingleNodeOwnership(config.nodeName()));
+        NodeRuntime node;
         try {
-            var service = config.services().get(0);
-            int targetPort = service.ports().get(0).targetPort();
             for (var e : service.endpoints()) {
                 String name = "echo-" + e.address().getHostAddress().substring("127.0.0.".length());
-                backends.add(EchoServer.start(transport, new HostPort(e.address(), targetPort), name, e.node()));
+                backends.add(EchoServer.start(backendLoops, new HostPort(e.address(), targetPort), name, e.node()));
             }
-            agent.start();
-        } catch (RuntimeException e) {
+            node = NodeRuntime.start(config);
+        } catch (Exception e) {
             backends.forEach(EchoServer::close);
-            transport.close();
+            backendLoops.close();
             throw e;
         }
+        awaitOwner(node);
 
-        String vip = config.services().get(0).vip().getHostAddress() + ":" + config.services().get(0).ports().get(0).port();
+        String vip = service.vip().getHostAddress() + ":" + service.ports().get(0).port();
         System.out.println();
         System.out.println("floatlb demo: VIP " + vip + " -> 4 echo backends on node1 and node2 (Ctrl-C stops)");
         System.out.println();
-        System.out.print(StatusTable.render(agent.status(), true));
+        System.out.print(StatusTable.render(node.agent().status(), true));
         System.out.println();
         System.out.println("Try it (each request is answered by the next backend):");
         System.out.println();
         System.out.println("  curl http://" + vip + "/");
         System.out.println();
         UntilStopped.await("demo", () -> {
-            agent.stop();
+            node.close();
             backends.forEach(EchoServer::close);
-            transport.close();
+            backendLoops.close();
             System.out.println("demo stopped");
         });
         return 0;
+    }
+
+    /** The election takes a moment; the status table should show its result. */
+    private static void awaitOwner(NodeRuntime node) throws InterruptedException {
+        for (int i = 0; i < 200 && node.agent().status().stream().allMatch(s -> s.owner() == null); i++) {
+            Thread.sleep(25);
+        }
     }
 
     private static String demoConfig() {
@@ -71,5 +79,4 @@ public final class DemoCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
     }
-
 }

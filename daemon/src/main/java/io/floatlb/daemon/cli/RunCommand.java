@@ -3,9 +3,7 @@ package io.floatlb.daemon.cli;
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.InvalidConfigException;
 import io.floatlb.core.config.ValidatedConfig;
-import io.floatlb.daemon.Agent;
-import io.floatlb.dataplane.transport.Transport;
-import io.floatlb.failover.SingleNodeOwnership;
+import io.floatlb.daemon.NodeRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -27,7 +25,7 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         ValidatedConfig v;
         try {
             v = ConfigLoader.load(file);
@@ -36,20 +34,8 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         v.warnings().forEach(w -> log.warn("{}", w));
-        log.warn("VIP election is not part of this build: node {} serves and owns every VIP in {}",
-                v.config().nodeName(), file);
-        Transport transport = Transport.create(0);
-        Agent agent = new Agent(v.config(), transport, new SingleNodeOwnership(v.config().nodeName()));
-        try {
-            agent.start();
-        } catch (RuntimeException e) {
-            transport.close();
-            throw e;
-        }
-        UntilStopped.await("agent", () -> {
-            agent.stop();
-            transport.close();
-        });
+        NodeRuntime node = NodeRuntime.start(v.config());
+        UntilStopped.await("agent", node::close);
         return 0;
     }
 }

@@ -8,7 +8,6 @@ import io.floatlb.core.net.HostPort;
 import io.floatlb.core.status.StatusTable;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.floatlb.dataplane.transport.Transport;
-import io.floatlb.failover.SingleNodeOwnership;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
-class AgentTest {
+class NodeRuntimeTest {
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.10"))) {
@@ -41,7 +40,7 @@ class AgentTest {
     }
 
     @Test
-    void servesTheDemoShapeFromFourBackendsOnTwoNodesAndReportsThem() throws Exception {
+    void servesTheDemoShapeThroughAnElectedVipFromFourBackendsOnTwoNodes() throws Exception {
         int vipPort = freePort();
         int backendPort = freePort();
         FloatlbConfig config = ConfigLoader.parseString("""
@@ -61,13 +60,12 @@ class AgentTest {
                 }
                 """.formatted(vipPort, backendPort), "agent-test.conf").config();
         List<EchoServer> backends = new ArrayList<>();
-        try (Transport transport = Transport.create(2)) {
+        try (Transport transport = Transport.create(1)) {
             for (int i = 11; i <= 14; i++) {
                 backends.add(EchoServer.start(transport, new HostPort(InetAddress.getByName("127.0.0." + i), backendPort),
                         "echo-" + i, i <= 12 ? "node1" : "node2"));
             }
-            Agent agent = new Agent(config, transport, new SingleNodeOwnership("node1"));
-            agent.start();
+            NodeRuntime node = NodeRuntime.start(config);
             try {
                 Set<String> seen = new HashSet<>();
                 for (int i = 0; i < 8; i++) {
@@ -75,11 +73,17 @@ class AgentTest {
                     seen.add(reply.lines().filter(l -> l.startsWith("backend: ")).findFirst().orElseThrow());
                 }
                 assertThat(seen).hasSize(4);
-                String table = StatusTable.render(agent.status(), false);
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (node.agent().status().get(0).owner() == null && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                String table = StatusTable.render(node.agent().status(), false);
                 assertThat(table).contains("echo-service", "127.0.0.10", vipPort + ":" + backendPort + "/TCP",
-                        "cluster", "node1=2/2 node2=2/2");
+                        "cluster", "node1", "node1=2/2 node2=2/2");
+                assertThat(node.agent().status().get(0).owner()).as("elected through the embedded ZooKeeper")
+                        .isEqualTo("node1");
             } finally {
-                agent.stop();
+                node.close();
                 backends.forEach(EchoServer::close);
             }
         }

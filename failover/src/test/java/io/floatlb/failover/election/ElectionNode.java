@@ -1,0 +1,69 @@
+package io.floatlb.failover.election;
+
+import io.floatlb.core.config.ConfigLoader;
+import io.floatlb.core.config.Coordination;
+import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.election.MemberState;
+import io.floatlb.failover.zk.ContactLease;
+import io.floatlb.failover.zk.CoordinationClient;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+
+/** One agent's coordination side, against a real ZooKeeper: a session, a lease, an election. */
+final class ElectionNode implements AutoCloseable {
+    static final Duration SESSION = Duration.ofMillis(800);
+    static final InetAddress VIP = address("198.18.0.100");
+
+    final String name;
+    final CuratorFramework zk;
+    final ZooKeeperOwnership ownership;
+    private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+    private boolean closed;
+
+    ElectionNode(String connectString, String name, String policy, int healthyLocal, boolean failback) throws Exception {
+        this.name = name;
+        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback), connectString);
+        CoordinationClient.awaitConnected(zk, 10_000);
+        ServiceConfig web = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
+                + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
+                + ", endpoints = [] } }", "t.conf").config().services().get(0);
+        ContactLease lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
+        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(web)), failback, SESSION.toMillis(),
+                lease, exec, state(healthyLocal));
+        ownership.start();
+    }
+
+    MemberState state(int healthyLocal) {
+        return new MemberState(name, "digest", Map.of("web", new MemberState.EndpointCount(healthyLocal, 2)));
+    }
+
+    boolean owns() {
+        return ownership.ownedHere(VIP);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ownership.close();
+        zk.close();
+        exec.shutdownNow();
+        exec.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static InetAddress address(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

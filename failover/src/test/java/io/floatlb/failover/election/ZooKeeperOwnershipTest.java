@@ -1,0 +1,167 @@
+package io.floatlb.failover.election;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Real ZooKeeper servers in-process, killed and restarted to prove behaviour under failure. */
+@Timeout(90)
+class ZooKeeperOwnershipTest {
+    private TestingServer server;
+    private TestingCluster cluster;
+    private final List<AutoCloseable> open = new java.util.ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private ElectionNode node(String connect, String name, String policy, int healthy) throws Exception {
+        ElectionNode n = new ElectionNode(connect, name, policy, healthy, false);
+        open.add(n);
+        return n;
+    }
+
+    private static boolean await(Duration max, BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < until) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return condition.getAsBoolean();
+    }
+
+
+    @Test
+    void exactlyOneNodeOwnsTheVipAndAGracefulStopHandsItOver() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+        ElectionNode b = node(server.getConnectString(), "node2", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), () -> a.owns() || b.owns())).isTrue();
+        Thread.sleep(300);
+        assertThat(a.owns() && b.owns()).isFalse();
+        ElectionNode owner = a.owns() ? a : b;
+        ElectionNode other = owner == a ? b : a;
+        assertThat(other.ownership.owner(ElectionNode.VIP)).contains(owner.name);
+
+        long start = System.nanoTime();
+        owner.close();
+        assertThat(await(Duration.ofSeconds(5), other::owns)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("graceful hand-over").isLessThan(Duration.ofMillis(500));
+    }
+
+    @Test
+    void anOwnerCutOffFromZooKeeperIsReplacedAndNeverOverlapsItsSuccessor() throws Exception {
+        server = new TestingServer(true);
+        CuttableLink link = new CuttableLink(server.getConnectString());
+        open.add(link);
+        ElectionNode a = node(link.connectString(), "node1", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        ElectionNode b = node(server.getConnectString(), "node2", "cluster", 1);
+        Thread.sleep(300);
+        assertThat(b.owns()).as("ownership is sticky").isFalse();
+
+        long cutAt = System.nanoTime();
+        link.cut();
+        long aSilentAt = 0;
+        long bOwnsAt = 0;
+        int bothOwn = 0;
+        while (System.nanoTime() - cutAt < Duration.ofSeconds(5).toNanos() && bOwnsAt == 0) {
+            boolean aOwns = a.owns();
+            boolean bOwns = b.owns();
+            if (aOwns && bOwns) {
+                bothOwn++;
+            }
+            if (!aOwns && aSilentAt == 0) {
+                aSilentAt = System.nanoTime();
+            }
+            if (bOwns) {
+                bOwnsAt = System.nanoTime();
+            }
+            Thread.sleep(1);
+        }
+        assertThat(bOwnsAt).as("the other node took over").isPositive();
+        assertThat(bothOwn).as("instants with two owners").isZero();
+        assertThat(aSilentAt).as("the cut-off owner fell silent first").isPositive().isLessThan(bOwnsAt);
+        assertThat(Duration.ofNanos(bOwnsAt - cutAt)).as("takeover after the cut")
+                .isLessThan(ElectionNode.SESSION.multipliedBy(3));
+    }
+
+    @Test
+    void localPolicyMovesTheVipToTheNodeThatStillHasEndpoints() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "local", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        ElectionNode b = node(server.getConnectString(), "node2", "local", 0);
+        Thread.sleep(300);
+        assertThat(b.owns()).isFalse();
+
+        b.ownership.publish(b.state(2));
+        Thread.sleep(200);
+        assertThat(a.owns()).as("a healthy owner keeps its VIP").isTrue();
+        a.ownership.publish(a.state(0));
+        assertThat(await(Duration.ofSeconds(5), b::owns)).isTrue();
+        assertThat(a.owns()).isFalse();
+    }
+
+    @Test
+    void aNodeWithoutLocalEndpointsNeverOwns() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "local", 0);
+        Thread.sleep(1000);
+        assertThat(a.owns()).isFalse();
+        assertThat(a.ownership.owner(ElectionNode.VIP)).isEmpty();
+    }
+
+    @Test
+    void losingZooKeeperStopsTheOwnerBeforeItsSessionCouldExpire() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        long start = System.nanoTime();
+        server.stop();
+        assertThat(await(Duration.ofSeconds(5), () -> !a.owns())).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ElectionNode.SESSION);
+    }
+
+    @Test
+    void anEnsembleLosingOneServerChangesNothing() throws Exception {
+        cluster = new TestingCluster(3);
+        cluster.start();
+        ElectionNode a = node(cluster.getConnectString(), "node1", "cluster", 1);
+        ElectionNode b = node(cluster.getConnectString(), "node2", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(15), () -> a.owns() || b.owns())).isTrue();
+        ElectionNode owner = a.owns() ? a : b;
+        InstanceSpec victim = cluster.getInstances().iterator().next();
+        cluster.killServer(victim);
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int ownerChanges = 0;
+        while (System.nanoTime() < until) {
+            ElectionNode now = a.owns() ? a : b.owns() ? b : null;
+            if (now != null && now != owner) {
+                ownerChanges++;
+            }
+            Thread.sleep(10);
+        }
+        assertThat(ownerChanges).isZero();
+        assertThat(await(Duration.ofSeconds(5), owner::owns)).isTrue();
+    }
+}
