@@ -3,21 +3,26 @@ package io.floatlb.daemon;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.ClusterSession;
+import io.floatlb.failover.arp.L2Announcement;
+import java.util.Optional;
 
 /**
  * A whole node, in the order it starts: event loops, the agent's pools, the cluster
- * session (which elects this node's VIPs), then listeners and health checks. It stops in
- * the reverse order, VIPs first, so a successor takes over before connections drain.
+ * session (which elects this node's VIPs), the layer-2 announcement, then listeners and
+ * health checks. It stops VIPs first, so a successor takes over at once, then drains
+ * connections, and only then removes the VIP addresses those connections use.
  */
 public final class NodeRuntime implements AutoCloseable {
     private final Transport transport;
     private final Agent agent;
     private final ClusterSession cluster;
+    private final Optional<L2Announcement> announcement;
 
-    private NodeRuntime(Transport transport, Agent agent, ClusterSession cluster) {
+    private NodeRuntime(Transport transport, Agent agent, ClusterSession cluster, Optional<L2Announcement> announcement) {
         this.transport = transport;
         this.agent = agent;
         this.cluster = cluster;
+        this.announcement = announcement;
     }
 
     public static NodeRuntime start(FloatlbConfig config) throws Exception {
@@ -31,14 +36,17 @@ public final class NodeRuntime implements AutoCloseable {
             throw e;
         }
         agent.onHealthChange(cluster.ownership()::publish);
+        Optional<L2Announcement> announcement = Optional.empty();
         try {
+            announcement = L2Announcement.start(config, cluster.ownership());
             agent.start(cluster.ownership());
         } catch (RuntimeException e) {
             cluster.close();
+            announcement.ifPresent(L2Announcement::close);
             transport.close();
             throw e;
         }
-        return new NodeRuntime(transport, agent, cluster);
+        return new NodeRuntime(transport, agent, cluster, announcement);
     }
 
     public Agent agent() {
@@ -53,6 +61,7 @@ public final class NodeRuntime implements AutoCloseable {
     public void close() {
         cluster.close();
         agent.stop();
+        announcement.ifPresent(L2Announcement::close);
         transport.close();
     }
 }

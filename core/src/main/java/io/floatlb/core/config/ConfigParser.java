@@ -154,7 +154,7 @@ final class ConfigParser {
     private Map<String, L2Advertisement> l2Advertisements(Section root, Map<String, AddressPool> pools) {
         Map<String, L2Advertisement> ads = new LinkedHashMap<>();
         for (Section a : root.namedSections("l2-advertisements")) {
-            a.allowOnly("address-pools", "interfaces");
+            a.allowOnly("address-pools", "interfaces", "refresh-interval");
             String name = checkedName(a, null, a.name());
             List<String> poolNames = a.stringList("address-pools");
             for (String pool : poolNames) {
@@ -174,7 +174,9 @@ final class ConfigParser {
             if (interfaces.isEmpty()) {
                 a.error(a.has("interfaces") ? "interfaces" : null, "needs interfaces = [eth0, ...] to announce on");
             }
-            ads.put(name, new L2Advertisement(name, poolNames, interfaces));
+            Duration refresh = a.duration("refresh-interval", L2Advertisement.DEFAULT_REFRESH, Duration.ofSeconds(1),
+                    Duration.ofHours(1));
+            ads.put(name, new L2Advertisement(name, poolNames, interfaces, refresh));
         }
         return ads;
     }

@@ -42,6 +42,12 @@ public record FloatlbConfig(
                 .toList();
     }
 
+    /** How often owners refresh their announcements: the shortest interval any advertisement asks for. */
+    public Duration announceRefresh() {
+        return l2Advertisements.values().stream().map(L2Advertisement::refreshInterval).min(Duration::compareTo)
+                .orElse(L2Advertisement.DEFAULT_REFRESH);
+    }
+
     /** The services of each VIP (several services may share one VIP on different ports). */
     public Map<InetAddress, List<ServiceConfig>> servicesByVip() {
         Map<InetAddress, List<ServiceConfig>> byVip = new LinkedHashMap<>();

@@ -1,0 +1,48 @@
+package io.floatlb.failover.arp;
+
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Tells the LAN about a new owner: a burst of gratuitous ARPs right after takeover (one may
+ * be lost), a few repeats, and a periodic refresh for switches and gateways that age
+ * entries out. Every send asks the election first, so announcements stop the instant
+ * ownership ends, also in the middle of a burst.
+ */
+public final class GratuitousAnnouncer {
+    /** Delays after takeover, in milliseconds. */
+    static final long[] BURST = {0, 50, 200, 500, 1000, 2000, 4000};
+
+    private final List<ArpResponder> responders;
+    private final Predicate<Inet4Address> owned;
+    private final ScheduledExecutorService exec;
+
+    public GratuitousAnnouncer(List<ArpResponder> responders, Predicate<Inet4Address> owned,
+                               ScheduledExecutorService exec, Duration refresh) {
+        this.responders = List.copyOf(responders);
+        this.owned = owned;
+        this.exec = exec;
+        long every = refresh.toMillis();
+        exec.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public void takenOver(Inet4Address vip) {
+        for (long delay : BURST) {
+            exec.schedule(() -> send(vip), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refresh() {
+        responders.forEach(r -> r.vips().forEach(this::send));
+    }
+
+    private void send(Inet4Address vip) {
+        if (owned.test(vip)) {
+            responders.forEach(r -> r.announce(vip));
+        }
+    }
+}

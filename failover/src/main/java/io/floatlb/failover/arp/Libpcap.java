@@ -1,0 +1,28 @@
+package io.floatlb.failover.arp;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Points pcap4j at the system's libpcap. Debian's runtime package ships only the versioned
+ * {@code libpcap.so.0.8}; the unversioned name pcap4j looks for comes with the -dev package.
+ */
+final class Libpcap {
+    private static final String PROPERTY = "org.pcap4j.core.pcapLibName";
+    private static final List<String> CANDIDATES = List.of(
+            "/usr/lib/x86_64-linux-gnu/libpcap.so.0.8",
+            "/usr/lib/aarch64-linux-gnu/libpcap.so.0.8",
+            "/usr/lib64/libpcap.so.1",
+            "/usr/lib/libpcap.so.0.8");
+
+    private Libpcap() {}
+
+    static void locate() {
+        if (System.getProperty(PROPERTY) != null) {
+            return;
+        }
+        CANDIDATES.stream().filter(p -> Files.exists(Path.of(p))).findFirst()
+                .ifPresent(p -> System.setProperty(PROPERTY, p));
+    }
+}
