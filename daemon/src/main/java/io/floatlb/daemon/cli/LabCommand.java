@@ -1,0 +1,86 @@
+package io.floatlb.daemon.cli;
+
+import io.floatlb.daemon.lab.FailoverLab;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Labs on network namespaces: real agents, a real ZooKeeper, a client whose ARP is the kernel's. */
+@Command(name = "lab", mixinStandardHelpOptions = true, description = "Run a lab on network namespaces (root).",
+        subcommands = {LabCommand.Failover.class})
+public final class LabCommand {
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Measure the outage a client sees when the VIP owner crashes (link down) or stops.")
+    static final class Failover implements Callable<Integer> {
+
+        @Option(names = "--runs", defaultValue = "5", description = "runs of each event (default ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--session-timeout", defaultValue = "1s", converter = DurationConverter.class,
+                description = "the agents' coordination.session-timeout (default ${DEFAULT-VALUE})")
+        Duration session;
+
+        @Option(names = "--interval", defaultValue = "20", description = "client probe interval in ms (default ${DEFAULT-VALUE})")
+        long interval;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!FailoverLab.possibleHere()) {
+                spec.commandLine().getErr().println("floatlb lab: needs root and iproute2 (network namespaces)");
+                return 1;
+            }
+            List<Long> crash = new ArrayList<>();
+            List<Long> graceful = new ArrayList<>();
+            System.out.printf("lab: 2 nodes, 1 ZooKeeper, 1 client on 198.18.0.0/24; VIP %s; session %d ms; probe every %d ms%n",
+                    FailoverLab.VIP, session.toMillis(), interval);
+            System.out.printf("%-4s %-9s %-6s %10s %8s  %s%n", "run", "event", "owner", "outage_ms", "failed", "then served by");
+            try (FailoverLab lab = FailoverLab.start(session, "local")) {
+                for (int run = 1; run <= runs; run++) {
+                    String owner = lab.owner();
+                    FailoverLab.Outage o = lab.measure(() -> lab.network().linkDown(owner), interval, Duration.ofSeconds(8));
+                    report(run, "crash", owner, o, crash);
+                    lab.network().linkUp(owner);
+                    lab.awaitServed(Duration.ofSeconds(30));
+                    Thread.sleep(session.multipliedBy(3).toMillis() + 1000);
+
+                    String owner2 = lab.owner();
+                    FailoverLab.Outage g = lab.measure(() -> lab.stopAgent(owner2), interval, Duration.ofSeconds(6));
+                    report(run, "graceful", owner2, g, graceful);
+                    lab.startAgent(owner2);
+                    Thread.sleep(session.multipliedBy(3).toMillis() + 4000);
+                }
+            }
+            System.out.println(summary("crash", crash));
+            System.out.println(summary("graceful", graceful));
+            return 0;
+        }
+
+        private static void report(int run, String event, String owner, FailoverLab.Outage o, List<Long> into) {
+            System.out.printf("%-4d %-9s %-6s %10s %8d  %s%n", run, event, owner,
+                    o.recovered() ? String.valueOf(o.millis()) : "never", o.failedProbes(), o.servedBy());
+            if (o.recovered()) {
+                into.add(o.millis());
+            }
+        }
+
+        private static String summary(String event, List<Long> values) {
+            if (values.isEmpty()) {
+                return event + ": no run recovered";
+            }
+            List<Long> sorted = values.stream().sorted().toList();
+            long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            return String.format("%s: median %d ms, min %d, max %d over %d runs", event, median, sorted.get(0),
+                    sorted.get(sorted.size() - 1), sorted.size());
+        }
+    }
+}

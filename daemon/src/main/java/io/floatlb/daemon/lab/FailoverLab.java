@@ -1,0 +1,255 @@
+package io.floatlb.daemon.lab;
+
+import io.floatlb.daemon.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two floatlb nodes, a ZooKeeper host and a client on a namespace LAN, each node with an echo
+ * backend of its own, VIP 198.18.0.100:80 announced on eth0. Every process is a real
+ * floatlb JVM started with this JVM's class path. The client's kernel resolves the VIP.
+ */
+public final class FailoverLab implements AutoCloseable {
+    public static final String VIP = LabNetwork.SUBNET + "100";
+    public static final List<String> NODES = List.of("n1", "n2");
+
+    private final LabNetwork net;
+    private final Path dir;
+    private final Duration session;
+    private final String policy;
+    private final Map<String, Process> agents = new LinkedHashMap<>();
+    private final Map<String, Process> backends = new LinkedHashMap<>();
+
+    private FailoverLab(LabNetwork net, Path dir, Duration session, String policy) {
+        this.net = net;
+        this.dir = dir;
+        this.session = session;
+        this.policy = policy;
+    }
+
+    public static boolean possibleHere() {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && isRoot();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+    }
+
+    public static FailoverLab start(Duration session, String policy) throws Exception {
+        Map<String, Integer> hosts = new LinkedHashMap<>();
+        hosts.put("zk", 2);
+        hosts.put("n1", 11);
+        hosts.put("n2", 12);
+        hosts.put("cl", 50);
+        LabNetwork net = LabNetwork.create(hosts);
+        Path dir = Files.createTempDirectory("floatlb-lab");
+        FailoverLab lab = new FailoverLab(net, dir, session, policy);
+        try {
+            net.start("zk", floatlb("zk", "--listen", net.address("zk") + ":2181", "--data", dir.resolve("zk").toString()),
+                    dir.resolve("zk.log"));
+            for (String n : NODES) {
+                lab.startBackend(n);
+                lab.startAgent(n);
+            }
+            if (!lab.awaitServed(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the lab VIP was not served within 60 s; logs in " + dir);
+            }
+        } catch (Exception e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    public void startBackend(String node) {
+        backends.put(node, net.start(node, floatlb("echo", "--listen", net.address(node) + ":8080", "--name",
+                "echo-" + node, "--node", node), dir.resolve("echo-" + node + ".log")));
+    }
+
+    public void stopBackend(String node) {
+        LabNetwork.stop(backends.remove(node), 3000);
+    }
+
+    public void startAgent(String node) throws IOException {
+        Path conf = dir.resolve(node + ".conf");
+        Files.writeString(conf, config(node));
+        agents.put(node, net.start(node, floatlb("run", "-c", conf.toString()), dir.resolve(node + ".log")));
+    }
+
+    /** SIGTERM, as systemd would: the agent hands its VIPs over, drains and exits. */
+    public void stopAgent(String node) {
+        LabNetwork.stop(agents.remove(node), 10_000);
+    }
+
+    public Process agent(String node) {
+        return agents.get(node);
+    }
+
+    public LabNetwork network() {
+        return net;
+    }
+
+    public Path logs() {
+        return dir;
+    }
+
+    private String config(String node) {
+        StringBuilder endpoints = new StringBuilder();
+        for (String n : NODES) {
+            endpoints.append("{ address = \"").append(net.address(n)).append("\", node = ").append(n).append(" }\n");
+        }
+        return """
+                floatlb {
+                  node.name = %s
+                  nodes = [n1, n2]
+                  drain-timeout = 2s
+                  coordination { zookeeper = "%s:2181", session-timeout = %dms }
+                  address-pools.lan.addresses = ["%s/32"]
+                  l2-advertisements.adv { address-pools = [lan], interfaces = [eth0] }
+                  services.echo {
+                    address-pool = lan
+                    ports = [{ port = 80, target-port = 8080 }]
+                    external-traffic-policy = %s
+                    proxy-protocol = v2
+                    health-check { kind = tcp, interval = 200ms, timeout = 100ms, rise = 2, fall = 2 }
+                    connect-timeout = 200ms
+                    endpoints = [%s]
+                  }
+                }
+                """.formatted(node, net.address("zk"), session.toMillis(), VIP, policy, endpoints);
+    }
+
+    /** The backend that answers one probe from the client, or "FAIL". */
+    public String probeOnce() throws Exception {
+        Process p = net.startPiped("cl", java(Prober.class.getName(), VIP, "80", "20", "1"));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return line == null ? "FAIL" : line.substring(line.indexOf(' ') + 1);
+        }
+    }
+
+    public boolean awaitServed(Duration max) throws Exception {
+        long until = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < until) {
+            if (!probeOnce().equals("FAIL")) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** Which node serves the VIP now (each node forwards to its own echo backend under local policy). */
+    public String owner() throws Exception {
+        String backend = probeOnce();
+        return backend.startsWith("echo-") ? backend.substring(5) : backend;
+    }
+
+    /**
+     * Probes every {@code intervalMillis} while {@code event} runs, and returns the outage:
+     * from the first failed probe after the event to the first success after it (0 if no
+     * probe failed), and which backend answered last.
+     */
+    public Outage measure(Runnable event, long intervalMillis, Duration window) throws Exception {
+        int count = (int) (window.toMillis() / intervalMillis);
+        Process p = net.startPiped("cl", java(Prober.class.getName(), VIP, "80", String.valueOf(intervalMillis),
+                String.valueOf(count)));
+        List<String[]> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line.split(" ", 2));
+                }
+            } catch (IOException ignored) {
+                // the prober ended
+            }
+        });
+        reader.start();
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (lines.size() < 10 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        long eventAt = lines.isEmpty() ? 0 : Long.parseLong(lines.get(lines.size() - 1)[0]);
+        event.run();
+        p.waitFor(window.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        reader.join(5000);
+        return Outage.of(new ArrayList<>(lines), eventAt, intervalMillis);
+    }
+
+    /** What the client saw around an event. */
+    public record Outage(long millis, int failedProbes, String servedBy, boolean recovered) {
+
+        static Outage of(List<String[]> probes, long eventAt, long interval) {
+            long firstFail = -1;
+            long recoveredAt = -1;
+            int failed = 0;
+            String last = "FAIL";
+            for (String[] p : probes) {
+                long t = Long.parseLong(p[0]);
+                if (t < eventAt) {
+                    continue;
+                }
+                if (p[1].equals("FAIL")) {
+                    failed++;
+                    if (firstFail < 0) {
+                        firstFail = t;
+                    }
+                    recoveredAt = -1;
+                } else {
+                    last = p[1];
+                    if (firstFail >= 0 && recoveredAt < 0) {
+                        recoveredAt = t;
+                    }
+                }
+            }
+            long outage = firstFail < 0 ? 0 : recoveredAt < 0 ? -1 : recoveredAt - firstFail;
+            return new Outage(outage, failed, last, firstFail < 0 || recoveredAt >= 0);
+        }
+    }
+
+    private static List<String> floatlb(String... args) {
+        List<String> cmd = java(Main.class.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static List<String> java(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // leftovers in /tmp are harmless
+        }
+    }
+}
