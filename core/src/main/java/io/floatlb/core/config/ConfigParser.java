@@ -77,7 +77,7 @@ final class ConfigParser {
     }
 
     private Coordination coordination(Section s) {
-        s.allowOnly("zookeeper", "root", "session-timeout", "failback");
+        s.allowOnly("zookeeper", "root", "session-timeout", "failback", "credentials");
         String zk = s.string("zookeeper", Coordination.EMBEDDED).trim();
         if (!zk.equals(Coordination.EMBEDDED)) {
             String hosts = zk.contains("/") ? zk.substring(0, zk.indexOf('/')) : zk;
@@ -94,7 +94,24 @@ final class ConfigParser {
         }
         Duration session = s.duration("session-timeout", Coordination.DEFAULT_SESSION_TIMEOUT, Duration.ofMillis(200),
                 Duration.ofMinutes(5));
-        return new Coordination(zk, root, session, s.bool("failback", false));
+        return new Coordination(zk, root, session, s.bool("failback", false), credentials(s));
+    }
+
+    private Optional<Coordination.Credentials> credentials(Section coordination) {
+        Optional<Section> c = coordination.section("credentials");
+        if (c.isEmpty()) {
+            return Optional.empty();
+        }
+        Section s = c.get();
+        s.allowOnly("user", "password");
+        Optional<String> user = s.requiredString("user");
+        Optional<String> password = s.requiredString("password");
+        user.filter(u -> u.isEmpty() || u.contains(":")).ifPresent(u -> s.error("user", "must be non-empty and without ':'"));
+        password.filter(String::isEmpty).ifPresent(p -> s.error("password", "must not be empty"));
+        if (user.isEmpty() || password.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Coordination.Credentials(user.get(), password.get()));
     }
 
     private HostPort admin(Section s) {

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ final class ElectionNode implements AutoCloseable {
 
     ElectionNode(String connectString, String name, String policy, int healthyLocal, boolean failback) throws Exception {
         this.name = name;
-        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback), connectString);
+        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback, Optional.empty()), connectString);
         CoordinationClient.awaitConnected(zk, 10_000);
         ServiceConfig web = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
                 + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
