@@ -29,6 +29,9 @@ public final class LabCommand {
         @Option(names = "--interval", defaultValue = "20", description = "client probe interval in ms (default ${DEFAULT-VALUE})")
         long interval;
 
+        @Option(names = "--keepalived", description = "then run the same events against keepalived (VRRP, advert_int 1)")
+        boolean keepalived;
+
         @Spec
         CommandSpec spec;
 
@@ -38,34 +41,45 @@ public final class LabCommand {
                 spec.commandLine().getErr().println("floatlb lab: needs root and iproute2 (network namespaces)");
                 return 1;
             }
-            List<Long> crash = new ArrayList<>();
-            List<Long> graceful = new ArrayList<>();
             System.out.printf("lab: 2 nodes, 1 ZooKeeper, 1 client on 198.18.0.0/24; VIP %s; session %d ms; probe every %d ms%n",
                     FailoverLab.VIP, session.toMillis(), interval);
-            System.out.printf("%-4s %-9s %-6s %10s %8s  %s%n", "run", "event", "owner", "outage_ms", "failed", "then served by");
+            List<String> summaries = new ArrayList<>();
             try (FailoverLab lab = FailoverLab.start(session, "local")) {
-                for (int run = 1; run <= runs; run++) {
-                    String owner = lab.owner();
-                    FailoverLab.Outage o = lab.measure(() -> lab.network().linkDown(owner), interval, Duration.ofSeconds(8));
-                    report(run, "crash", owner, o, crash);
-                    lab.network().linkUp(owner);
-                    lab.awaitServed(Duration.ofSeconds(30));
-                    Thread.sleep(session.multipliedBy(3).toMillis() + 1000);
-
-                    String owner2 = lab.owner();
-                    FailoverLab.Outage g = lab.measure(() -> lab.stopAgent(owner2), interval, Duration.ofSeconds(6));
-                    report(run, "graceful", owner2, g, graceful);
-                    lab.startAgent(owner2);
-                    Thread.sleep(session.multipliedBy(3).toMillis() + 4000);
+                summaries.addAll(runs(lab, "floatlb"));
+                if (keepalived) {
+                    lab.useKeepalived();
+                    summaries.addAll(runs(lab, "keepalived"));
                 }
             }
-            System.out.println(summary("crash", crash));
-            System.out.println(summary("graceful", graceful));
+            summaries.forEach(System.out::println);
             return 0;
         }
 
-        private static void report(int run, String event, String owner, FailoverLab.Outage o, List<Long> into) {
-            System.out.printf("%-4d %-9s %-6s %10s %8d  %s%n", run, event, owner,
+        private List<String> runs(FailoverLab lab, String keeper) throws Exception {
+            List<Long> crash = new ArrayList<>();
+            List<Long> graceful = new ArrayList<>();
+            System.out.printf("%-10s %-4s %-9s %-6s %10s %8s  %s%n", "keeper", "run", "event", "owner", "outage_ms",
+                    "failed", "then served by");
+            for (int run = 1; run <= runs; run++) {
+                String owner = lab.owner();
+                FailoverLab.Outage o = lab.measure(() -> lab.network().linkDown(owner), interval, Duration.ofSeconds(10));
+                report(keeper, run, "crash", owner, o, crash);
+                lab.network().linkUp(owner);
+                lab.awaitServed(Duration.ofSeconds(30));
+                Thread.sleep(session.multipliedBy(3).toMillis() + 3000);
+
+                String owner2 = lab.owner();
+                FailoverLab.Outage g = lab.measure(() -> lab.stopAgent(owner2), interval, Duration.ofSeconds(8));
+                report(keeper, run, "graceful", owner2, g, graceful);
+                lab.startAgent(owner2);
+                Thread.sleep(session.multipliedBy(3).toMillis() + 4000);
+            }
+            return List.of(summary(keeper + " crash", crash), summary(keeper + " graceful", graceful));
+        }
+
+        private static void report(String keeper, int run, String event, String owner, FailoverLab.Outage o,
+                                   List<Long> into) {
+            System.out.printf("%-10s %-4d %-9s %-6s %10s %8d  %s%n", keeper, run, event, owner,
                     o.recovered() ? String.valueOf(o.millis()) : "never", o.failedProbes(), o.servedBy());
             if (o.recovered()) {
                 into.add(o.millis());

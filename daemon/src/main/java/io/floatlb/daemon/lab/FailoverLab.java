@@ -30,6 +30,7 @@ public final class FailoverLab implements AutoCloseable {
     private final String policy;
     private final Map<String, Process> agents = new LinkedHashMap<>();
     private final Map<String, Process> backends = new LinkedHashMap<>();
+    private boolean keepalived;
 
     private FailoverLab(LabNetwork net, Path dir, Duration session, String policy) {
         this.net = net;
@@ -90,7 +91,12 @@ public final class FailoverLab implements AutoCloseable {
         LabNetwork.stop(backends.remove(node), 3000);
     }
 
+    /** Starts the node's VIP keeper: the floatlb agent, or keepalived once {@link #useKeepalived()} ran. */
     public void startAgent(String node) throws IOException {
+        if (keepalived) {
+            startKeepalived(node);
+            return;
+        }
         Path conf = dir.resolve(node + ".conf");
         Files.writeString(conf, config(node));
         agents.put(node, net.start(node, floatlb("run", "-c", conf.toString()), dir.resolve(node + ".log")));
@@ -99,6 +105,66 @@ public final class FailoverLab implements AutoCloseable {
     /** SIGTERM, as systemd would: the agent hands its VIPs over, drains and exits. */
     public void stopAgent(String node) {
         LabNetwork.stop(agents.remove(node), 10_000);
+    }
+
+    /**
+     * Replaces the floatlb agents by keepalived (VRRP, advert_int 1, nopreempt, the same VIP on
+     * eth0) with an echo backend on port 80 of each node, so the same probes measure it.
+     */
+    public void useKeepalived() throws Exception {
+        for (String n : NODES) {
+            stopAgent(n);
+        }
+        if (!vipHolders().isEmpty()) {
+            throw new IllegalStateException("floatlb left the VIP configured on " + vipHolders());
+        }
+        keepalived = true;
+        for (String n : NODES) {
+            net.start(n, floatlb("echo", "--listen", "0.0.0.0:80", "--name", "echo-" + n, "--node", n),
+                    dir.resolve("echo80-" + n + ".log"));
+            startAgent(n);
+        }
+        // VRRP elects a master only after three silent advertisement intervals.
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (vipHolders().size() != 1 && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        if (vipHolders().size() != 1) {
+            throw new IllegalStateException("keepalived did not elect one master within 30 s: " + vipHolders());
+        }
+        net.flushNeighbours("cl");
+        if (!awaitServed(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("keepalived did not bring up the VIP within 30 s; logs in " + dir);
+        }
+    }
+
+    /** The nodes that have the VIP configured on any interface right now. */
+    public List<String> vipHolders() {
+        return NODES.stream().filter(n -> net.run(n, "ip", "-o", "addr", "show").contains(" " + VIP + "/")).toList();
+    }
+
+    private void startKeepalived(String node) throws IOException {
+        Path conf = dir.resolve("keepalived-" + node + ".conf");
+        Files.writeString(conf, """
+                global_defs {
+                  router_id %s
+                  enable_script_security
+                }
+                vrrp_instance lab {
+                  state BACKUP
+                  nopreempt
+                  interface eth0
+                  virtual_router_id 51
+                  priority %d
+                  advert_int 1
+                  virtual_ipaddress {
+                    %s/24 dev eth0
+                  }
+                }
+                """.formatted(node, node.equals("n1") ? 150 : 100, VIP));
+        agents.put(node, net.start(node, List.of("keepalived", "--dont-fork", "--log-console", "--vrrp",
+                "--use-file", conf.toString(), "--pid", dir.resolve("ka-" + node + ".pid").toString(),
+                "--vrrp_pid", dir.resolve("ka-vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log")));
     }
 
     public Process agent(String node) {
@@ -246,6 +312,10 @@ public final class FailoverLab implements AutoCloseable {
     @Override
     public void close() {
         net.close();
+        if (System.getenv("FLOATLB_LAB_KEEP_LOGS") != null) {
+            System.err.println("lab logs kept in " + dir);
+            return;
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {

@@ -1,12 +1,10 @@
 package io.floatlb.failover.arp;
 
 import io.floatlb.core.net.IpAddresses;
-import java.io.EOFException;
 import java.net.Inet4Address;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.pcap4j.core.BpfProgram;
@@ -15,6 +13,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
 import org.pcap4j.util.LinkLayerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +30,9 @@ public final class ArpResponder implements AutoCloseable {
     private final byte[] mac;
     private final Set<Inet4Address> vips;
     private final Predicate<Inet4Address> owned;
-    private final PcapHandle receive;
-    private final PcapHandle send;
+    private volatile PcapHandle receive;
+    private volatile PcapHandle send;
+    private volatile boolean broken;
     private final Map<ArpDropReason, LongAdder> dropped = new EnumMap<>(ArpDropReason.class);
     private final LongAdder answered = new LongAdder();
     private final LongAdder gratuitousSent = new LongAdder();
@@ -91,20 +91,56 @@ public final class ArpResponder implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Reads with pcap_loop: in immediate mode libpcap ignores the read timeout, so only
+     * pcap_breakloop (from {@link #close()} or a failed send) gets the thread out of a read.
+     */
     private void run() {
         while (running) {
-            byte[] frame;
-            try {
-                frame = receive.getNextRawPacketEx();
-            } catch (TimeoutException e) {
+            if (broken && !reopen()) {
                 continue;
-            } catch (PcapNativeException | EOFException | NotOpenException e) {
-                if (running) {
-                    log.warn("ARP responder on {} stopped reading: {}", itf, e.getMessage());
-                }
-                return;
             }
-            handle(frame);
+            try {
+                receive.loop(-1, (RawPacketListener) this::handle);
+            } catch (InterruptedException e) {
+                // pcap_breakloop: closing, or a send failed and the handles are to be reopened
+            } catch (PcapNativeException | NotOpenException e) {
+                if (running && !broken) {
+                    log.warn("ARP responder on {} lost its capture ({}); reopening", itf, e.getMessage());
+                    broken = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * A link that went down and up leaves libpcap's sockets unusable ("Network is down"):
+     * open new ones, every 200 ms until the interface is back.
+     */
+    private boolean reopen() {
+        try {
+            PcapHandle r = handle(itf);
+            r.setFilter("arp", BpfProgram.BpfCompileMode.OPTIMIZE);
+            PcapHandle s = handle(itf);
+            PcapHandle oldReceive = receive;
+            receive = r;
+            synchronized (this) {
+                PcapHandle oldSend = send;
+                send = s;
+                oldSend.close();
+            }
+            oldReceive.close();
+            broken = false;
+            log.info("ARP responder on {} reopened", itf);
+            return true;
+        } catch (PcapNativeException | NotOpenException e) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            return false;
         }
     }
 
@@ -137,12 +173,16 @@ public final class ArpResponder implements AutoCloseable {
 
     private boolean transmit(byte[] frame) {
         try {
-            synchronized (send) {
+            synchronized (this) {
                 send.sendPacket(frame);
             }
             return true;
         } catch (PcapNativeException | NotOpenException e) {
-            log.warn("ARP send on {} failed: {}", itf, e.getMessage());
+            if (!broken) {
+                log.warn("ARP send on {} failed ({}); reopening", itf, e.getMessage());
+                broken = true;
+                breakLoop();
+            }
             return false;
         }
     }
@@ -167,16 +207,25 @@ public final class ArpResponder implements AutoCloseable {
         return dropped.get(reason).sum();
     }
 
+    private void breakLoop() {
+        try {
+            receive.breakLoop();
+        } catch (NotOpenException e) {
+            // already closed: nothing to wake up
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        breakLoop();
         try {
             loop.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         receive.close();
-        synchronized (send) {
+        synchronized (this) {
             send.close();
         }
     }
