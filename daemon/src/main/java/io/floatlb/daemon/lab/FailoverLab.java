@@ -138,6 +138,65 @@ public final class FailoverLab implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the agent freezes as in a long GC pause, its sockets open, its session ticking away. */
+    public void pause(String node) {
+        signal(node, "-STOP");
+    }
+
+    public void resume(String node) {
+        signal(node, "-CONT");
+    }
+
+    private void signal(String node, String signal) {
+        try {
+            Process p = new ProcessBuilder("kill", signal, String.valueOf(agents.get(node).pid())).start();
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("kill " + signal + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Cuts one node off from ZooKeeper only: the LAN, the client and the other node still reach it. */
+    public void cutFromZooKeeper(String node) {
+        net.run(node, "ip", "route", "add", "blackhole", net.address("zk") + "/32");
+    }
+
+    public void restoreZooKeeper(String node) {
+        net.run(node, "ip", "route", "del", "blackhole", net.address("zk") + "/32");
+    }
+
+    /** A capture on the client of every ARP frame that claims the VIP: "epoch-millis mac op" lines. */
+    public List<String> watchArp(Runnable during) throws Exception {
+        Process p = net.startPiped("cl", java(ArpWatch.class.getName(), "eth0", VIP, "100000"));
+        List<String> frames = new CopyOnWriteArrayList<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = r.readLine();
+        if (!"ready".equals(first)) {
+            LabNetwork.stop(p, 1000);
+            throw new IllegalStateException("the ARP capture did not start: " + first);
+        }
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    frames.add(line);
+                }
+            } catch (IOException ignored) {
+                // capture stopped
+            }
+        });
+        reader.start();
+        try {
+            during.run();
+        } finally {
+            LabNetwork.stop(p, 1000);
+            reader.join(2000);
+        }
+        return new ArrayList<>(frames);
+    }
+
     /** The nodes that have the VIP configured on any interface right now. */
     public List<String> vipHolders() {
         return NODES.stream().filter(n -> net.run(n, "ip", "-o", "addr", "show").contains(" " + VIP + "/")).toList();

@@ -105,4 +105,80 @@ class FailoverEndToEndTest {
             lab.startBackend(owner);
         }
     }
+
+    /** Runs probes that make the client's kernel ask for the VIP again and again, for a while. */
+    private void keepAsking(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        try {
+            while (System.nanoTime() < until) {
+                lab.network().flushNeighbours("cl");
+                lab.probeOnce();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long lastFrameFrom(java.util.List<String> frames, String mac) {
+        return frames.stream().filter(f -> f.split(" ")[1].equals(mac)).mapToLong(f -> Long.parseLong(f.split(" ")[0]))
+                .max().orElse(-1);
+    }
+
+    private static long firstFrameFrom(java.util.List<String> frames, String mac) {
+        return frames.stream().filter(f -> f.split(" ")[1].equals(mac)).mapToLong(f -> Long.parseLong(f.split(" ")[0]))
+                .min().orElse(-1);
+    }
+
+    @Test
+    @Order(5)
+    void anOwnerCutOffFromZooKeeperFallsSilentBeforeItsSuccessorSpeaks() throws Exception {
+        Thread.sleep(SESSION.multipliedBy(3).toMillis());
+        String owner = lab.owner();
+        String successor = other(owner);
+        String ownerMac = lab.network().mac(owner);
+        String successorMac = lab.network().mac(successor);
+        java.util.List<String> frames = lab.watchArp(() -> {
+            keepAsking(Duration.ofMillis(800));
+            lab.cutFromZooKeeper(owner);
+            try {
+                assertThat(awaitServedBy(successor, Duration.ofSeconds(15))).isTrue();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            keepAsking(Duration.ofSeconds(2));
+        });
+        lab.restoreZooKeeper(owner);
+        long successorFirst = firstFrameFrom(frames, successorMac);
+        assertThat(successorFirst).as("the successor announced itself: %s", frames).isPositive();
+        assertThat(lastFrameFrom(frames, ownerMac)).as("the cut-off owner's last claim comes before the successor's first: %s", frames)
+                .isLessThan(successorFirst);
+        Thread.sleep(SESSION.multipliedBy(3).toMillis());
+    }
+
+    @Test
+    @Order(6)
+    void aPausedOwnerSendsNoArpForTheVipAfterItResumes() throws Exception {
+        String owner = lab.owner();
+        String successor = other(owner);
+        String ownerMac = lab.network().mac(owner);
+        long[] resumedAt = {0};
+        java.util.List<String> frames = lab.watchArp(() -> {
+            lab.pause(owner);
+            try {
+                assertThat(awaitServedBy(successor, Duration.ofSeconds(15))).isTrue();
+            } catch (Exception e) {
+                lab.resume(owner);
+                throw new IllegalStateException(e);
+            }
+            resumedAt[0] = System.currentTimeMillis();
+            lab.resume(owner);
+            keepAsking(Duration.ofSeconds(3));
+        });
+        String successorMac = lab.network().mac(successor);
+        assertThat(frames).as("the capture saw the successor answer after the resume: %s", frames)
+                .anyMatch(f -> f.split(" ")[1].equals(successorMac) && Long.parseLong(f.split(" ")[0]) > resumedAt[0]);
+        assertThat(frames).as("frames claiming the VIP from the paused owner after it resumed")
+                .noneMatch(f -> f.split(" ")[1].equals(ownerMac) && Long.parseLong(f.split(" ")[0]) > resumedAt[0]);
+        assertThat(lab.owner()).isEqualTo(successor);
+    }
 }

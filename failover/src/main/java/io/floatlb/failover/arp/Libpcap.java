@@ -8,7 +8,7 @@ import java.util.List;
  * Points pcap4j at the system's libpcap. Debian's runtime package ships only the versioned
  * {@code libpcap.so.0.8}; the unversioned name pcap4j looks for comes with the -dev package.
  */
-final class Libpcap {
+public final class Libpcap {
     private static final String PROPERTY = "org.pcap4j.core.pcapLibName";
     private static final List<String> CANDIDATES = List.of(
             "/usr/lib/x86_64-linux-gnu/libpcap.so.0.8",
@@ -18,7 +18,7 @@ final class Libpcap {
 
     private Libpcap() {}
 
-    static void locate() {
+    public static void locate() {
         if (System.getProperty(PROPERTY) != null) {
             return;
         }
