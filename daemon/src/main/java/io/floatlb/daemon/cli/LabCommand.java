@@ -1,10 +1,14 @@
 package io.floatlb.daemon.cli;
 
 import io.floatlb.daemon.lab.FailoverLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,6 +36,10 @@ public final class LabCommand {
         @Option(names = "--keepalived", description = "then run the same events against keepalived (VRRP, advert_int 1)")
         boolean keepalived;
 
+        @Option(names = "--idle-minutes", defaultValue = "0",
+                description = "first watch an idle cluster this long and count VIP moves (default ${DEFAULT-VALUE})")
+        int idleMinutes;
+
         @Spec
         CommandSpec spec;
 
@@ -41,10 +49,20 @@ public final class LabCommand {
                 spec.commandLine().getErr().println("floatlb lab: needs root and iproute2 (network namespaces)");
                 return 1;
             }
+            if (keepalived && !onPath("keepalived")) {
+                System.out.println("lab: installing keepalived (apt-get)");
+                if (!installed("keepalived")) {
+                    spec.commandLine().getErr().println("floatlb lab: keepalived is missing and apt-get could not install it");
+                    return 2;
+                }
+            }
             System.out.printf("lab: 2 nodes, 1 ZooKeeper, 1 client on 198.18.0.0/24; VIP %s; session %d ms; probe every %d ms%n",
                     FailoverLab.VIP, session.toMillis(), interval);
             List<String> summaries = new ArrayList<>();
             try (FailoverLab lab = FailoverLab.start(session, "local")) {
+                if (idleMinutes > 0) {
+                    summaries.add(idle(lab));
+                }
                 summaries.addAll(runs(lab, "floatlb"));
                 if (keepalived) {
                     lab.useKeepalived();
@@ -53,6 +71,32 @@ public final class LabCommand {
             }
             summaries.forEach(System.out::println);
             return 0;
+        }
+
+        /** An idle cluster must keep its VIP where it is: every ARP claim is captured, owner probed every second. */
+        private String idle(FailoverLab lab) throws Exception {
+            String start = lab.owner();
+            int[] moves = {0};
+            int[] probes = {0};
+            List<String> frames = lab.watchArp(() -> {
+                String last = start;
+                long until = System.nanoTime() + Duration.ofMinutes(idleMinutes).toNanos();
+                try {
+                    while (System.nanoTime() < until) {
+                        String now = lab.owner();
+                        probes[0]++;
+                        if (!now.equals(last)) {
+                            moves[0]++;
+                            last = now;
+                        }
+                        Thread.sleep(1000);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return String.format("floatlb idle %d min: %d VIP move(s) in %d probes, %d node(s) claimed the VIP in %d ARP frames",
+                    idleMinutes, moves[0], probes[0], FailoverLab.claimants(frames), frames.size());
         }
 
         private List<String> runs(FailoverLab lab, String keeper) throws Exception {
@@ -74,7 +118,39 @@ public final class LabCommand {
                 lab.startAgent(owner2);
                 Thread.sleep(session.multipliedBy(3).toMillis() + 4000);
             }
-            return List.of(summary(keeper + " crash", crash), summary(keeper + " graceful", graceful));
+            List<String> frames = lab.watchArp(() -> {
+                try {
+                    lab.partitionNodes();
+                    // VRRP needs three missed advertisements (and skew) before a backup promotes itself.
+                    Thread.sleep(5000);
+                    lab.keepAsking(Duration.ofSeconds(5));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            lab.healPartition();
+            long macs = FailoverLab.claimants(frames);
+            System.out.printf("%-10s partition between the nodes: %d node(s) answered ARP for the VIP%n", keeper, macs);
+            Thread.sleep(session.multipliedBy(3).toMillis() + 4000);
+            return List.of(summary(keeper + " crash", crash), summary(keeper + " graceful", graceful),
+                    keeper + " partition: " + (macs > 1 ? macs + " owners (split brain)" : macs + " owner"));
+        }
+
+        private static boolean onPath(String tool) {
+            return Stream.of(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
+                    .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+        }
+
+        private static boolean installed(String pkg) throws Exception {
+            for (List<String> cmd : List.of(List.of("apt-get", "update", "-qq"),
+                    List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg))) {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    return false;
+                }
+            }
+            return onPath(pkg);
         }
 
         private static void report(String keeper, int run, String event, String owner, FailoverLab.Outage o,

@@ -167,6 +167,39 @@ public final class FailoverLab implements AutoCloseable {
         net.run(node, "ip", "route", "del", "blackhole", net.address("zk") + "/32");
     }
 
+    /**
+     * Cuts the two nodes off from each other while both still reach ZooKeeper and the client:
+     * each drops the other's packets (a blackhole route plus strict reverse-path filtering,
+     * which also drops the other's multicast, such as VRRP advertisements).
+     */
+    public void partitionNodes() {
+        for (String n : NODES) {
+            net.run(n, "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.eth0.rp_filter=1");
+            net.run(n, "ip", "route", "add", "blackhole", net.address(NODES.get(0).equals(n) ? NODES.get(1) : NODES.get(0)) + "/32");
+        }
+    }
+
+    public void healPartition() {
+        for (String n : NODES) {
+            net.run(n, "ip", "route", "del", "blackhole", net.address(NODES.get(0).equals(n) ? NODES.get(1) : NODES.get(0)) + "/32");
+            net.run(n, "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0");
+        }
+    }
+
+    /** Makes the client's kernel ask for the VIP again and again, for a while. */
+    public void keepAsking(Duration d) throws Exception {
+        long until = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < until) {
+            net.flushNeighbours("cl");
+            probeOnce();
+        }
+    }
+
+    /** The distinct MACs that claimed the VIP in a capture. */
+    public static long claimants(List<String> frames) {
+        return frames.stream().map(f -> f.split(" ")[1]).distinct().count();
+    }
+
     /** A capture on the client of every ARP frame that claims the VIP: "epoch-millis mac op" lines. */
     public List<String> watchArp(Runnable during) throws Exception {
         Process p = net.startPiped("cl", java(ArpWatch.class.getName(), "eth0", VIP, "100000"));

@@ -16,8 +16,8 @@ public final class ArpFrames {
     static final int ETHERTYPE_ARP = 0x0806;
     static final int ETHERTYPE_IPV4 = 0x0800;
     static final int HTYPE_ETHERNET = 1;
-    static final int OP_REQUEST = 1;
-    static final int OP_REPLY = 2;
+    static final byte OP_REQUEST = 1;
+    static final byte OP_REPLY = 2;
     static final int FRAME_LENGTH = 42;
     static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
 
