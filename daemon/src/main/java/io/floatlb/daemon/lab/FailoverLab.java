@@ -30,6 +30,8 @@ public final class FailoverLab implements AutoCloseable {
     private final String policy;
     private final Map<String, Process> agents = new LinkedHashMap<>();
     private final Map<String, Process> backends = new LinkedHashMap<>();
+    private final List<String> zooKeepers = new ArrayList<>();
+    private final Map<String, Process> zooKeeperProcesses = new LinkedHashMap<>();
     private boolean keepalived;
 
     private FailoverLab(LabNetwork net, Path dir, Duration session, String policy) {
@@ -57,8 +59,15 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     public static FailoverLab start(Duration session, String policy) throws Exception {
+        return start(session, policy, 1);
+    }
+
+    /** @param zooKeepers 1 for a standalone server, 3 for an ensemble (hosts zk1..zk3) */
+    public static FailoverLab start(Duration session, String policy, int zooKeepers) throws Exception {
         Map<String, Integer> hosts = new LinkedHashMap<>();
-        hosts.put("zk", 2);
+        for (int i = 1; i <= zooKeepers; i++) {
+            hosts.put("zk" + i, 1 + i);
+        }
         hosts.put("n1", 11);
         hosts.put("n2", 12);
         hosts.put("cl", 50);
@@ -66,8 +75,12 @@ public final class FailoverLab implements AutoCloseable {
         Path dir = Files.createTempDirectory("floatlb-lab");
         FailoverLab lab = new FailoverLab(net, dir, session, policy);
         try {
-            net.start("zk", floatlb("zk", "--listen", net.address("zk") + ":2181", "--data", dir.resolve("zk").toString()),
-                    dir.resolve("zk.log"));
+            for (int i = 1; i <= zooKeepers; i++) {
+                lab.zooKeepers.add("zk" + i);
+            }
+            for (int i = 1; i <= zooKeepers; i++) {
+                lab.startZooKeeper(i);
+            }
             for (String n : NODES) {
                 lab.startBackend(n);
                 lab.startAgent(n);
@@ -80,6 +93,24 @@ public final class FailoverLab implements AutoCloseable {
             throw e;
         }
         return lab;
+    }
+
+    private void startZooKeeper(int id) {
+        String host = "zk" + id;
+        List<String> cmd = new ArrayList<>(List.of("zk", "--listen", net.address(host) + ":2181", "--data",
+                dir.resolve(host).toString()));
+        if (zooKeepers.size() > 1) {
+            cmd.addAll(List.of("--peers", String.join(",", zooKeepers.stream()
+                    .map(z -> net.address(z) + ":2888:3888").toList()), "--id", String.valueOf(id)));
+        }
+        zooKeeperProcesses.put(host, net.start(host, floatlb(cmd.toArray(String[]::new)), dir.resolve(host + ".log")));
+    }
+
+    /** Stops one ZooKeeper server (SIGKILL: a crash, not a shutdown). */
+    public void killZooKeeper(int id) throws InterruptedException {
+        Process p = zooKeeperProcesses.remove("zk" + id);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
     }
 
     public void startBackend(String node) {
@@ -160,11 +191,11 @@ public final class FailoverLab implements AutoCloseable {
 
     /** Cuts one node off from ZooKeeper only: the LAN, the client and the other node still reach it. */
     public void cutFromZooKeeper(String node) {
-        net.run(node, "ip", "route", "add", "blackhole", net.address("zk") + "/32");
+        zooKeepers.forEach(z -> net.run(node, "ip", "route", "add", "blackhole", net.address(z) + "/32"));
     }
 
     public void restoreZooKeeper(String node) {
-        net.run(node, "ip", "route", "del", "blackhole", net.address("zk") + "/32");
+        zooKeepers.forEach(z -> net.run(node, "ip", "route", "del", "blackhole", net.address(z) + "/32"));
     }
 
     /**
@@ -281,7 +312,7 @@ public final class FailoverLab implements AutoCloseable {
                   node.name = %s
                   nodes = [n1, n2]
                   drain-timeout = 2s
-                  coordination { zookeeper = "%s:2181", session-timeout = %dms }
+                  coordination { zookeeper = "%s", session-timeout = %dms }
                   address-pools.lan.addresses = ["%s/32"]
                   l2-advertisements.adv { address-pools = [lan], interfaces = [eth0] }
                   services.echo {
@@ -294,7 +325,8 @@ public final class FailoverLab implements AutoCloseable {
                     endpoints = [%s]
                   }
                 }
-                """.formatted(node, net.address("zk"), session.toMillis(), VIP, policy, endpoints);
+                """.formatted(node, String.join(",", zooKeepers.stream().map(z -> net.address(z) + ":2181").toList()),
+                session.toMillis(), VIP, policy, endpoints);
     }
 
     /** The backend that answers one probe from the client, or "FAIL". */

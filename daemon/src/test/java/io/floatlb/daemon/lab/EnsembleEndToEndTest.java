@@ -1,0 +1,40 @@
+package io.floatlb.daemon.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Three `floatlb zk` servers in their own namespaces: losing one of them must change nothing. */
+@Timeout(240)
+class EnsembleEndToEndTest {
+
+    @Test
+    void losingOneServerOfThreeMovesNoVipAndSplitsNothing() throws Exception {
+        assumeTrue(FailoverLab.possibleHere(), "needs root and iproute2 for network namespaces (CI runs it as root)");
+        try (FailoverLab lab = FailoverLab.start(Duration.ofMillis(1000), "local", 3)) {
+            String owner = lab.owner();
+            List<String> seen = new ArrayList<>();
+            List<String> frames = lab.watchArp(() -> {
+                try {
+                    // zk3 has the highest id, so with equal histories it is the leader: the hardest loss.
+                    lab.killZooKeeper(3);
+                    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (System.nanoTime() < until) {
+                        lab.network().flushNeighbours("cl");
+                        seen.add(lab.owner());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(seen).as("who served each probe after the server was lost").isNotEmpty()
+                    .allMatch(owner::equals);
+            assertThat(FailoverLab.claimants(frames)).as("nodes claiming the VIP: %s", frames).isEqualTo(1);
+        }
+    }
+}
