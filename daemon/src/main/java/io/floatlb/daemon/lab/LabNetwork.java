@@ -79,24 +79,20 @@ public final class LabNetwork implements AutoCloseable {
 
     /** Starts a command inside a host's namespace, its output appended to {@code log}. */
     public Process start(String host, List<String> argv, Path log) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
-        cmd.addAll(argv);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            processes.add(p);
-            return p;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + cmd + ": " + e.getMessage(), e);
-        }
+        return launch(host, argv, new ProcessBuilder().redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
     /** Starts a command whose output the caller reads. */
     public Process startPiped(String host, List<String> argv) {
+        return launch(host, argv, new ProcessBuilder().redirectError(ProcessBuilder.Redirect.DISCARD));
+    }
+
+    private Process launch(String host, List<String> argv, ProcessBuilder builder) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
         cmd.addAll(argv);
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = builder.command(cmd).start();
             processes.add(p);
             return p;
         } catch (IOException e) {
