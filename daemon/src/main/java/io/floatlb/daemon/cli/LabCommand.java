@@ -36,6 +36,10 @@ public final class LabCommand {
         @Option(names = "--keepalived", description = "then run the same events against keepalived (VRRP, advert_int 1)")
         boolean keepalived;
 
+        @Option(names = "--advert-int", defaultValue = "1",
+                description = "keepalived's advert_int in seconds; below 1 uses VRRPv3 (default ${DEFAULT-VALUE})")
+        String advertInt;
+
         @Option(names = "--idle-minutes", defaultValue = "0",
                 description = "first watch an idle cluster this long and count VIP moves (default ${DEFAULT-VALUE})")
         int idleMinutes;
@@ -65,8 +69,8 @@ public final class LabCommand {
                 }
                 summaries.addAll(runs(lab, "floatlb"));
                 if (keepalived) {
-                    lab.useKeepalived();
-                    summaries.addAll(runs(lab, "keepalived"));
+                    lab.useKeepalived(advertInt);
+                    summaries.addAll(runs(lab, "keepalived advert_int " + advertInt));
                 }
             }
             summaries.forEach(System.out::println);

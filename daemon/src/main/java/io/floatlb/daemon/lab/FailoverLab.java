@@ -33,6 +33,7 @@ public final class FailoverLab implements AutoCloseable {
     private final List<String> zooKeepers = new ArrayList<>();
     private final Map<String, Process> zooKeeperProcesses = new LinkedHashMap<>();
     private boolean keepalived;
+    private String advertInterval = "1";
 
     private FailoverLab(LabNetwork net, Path dir, Duration session, String policy) {
         this.net = net;
@@ -139,10 +140,11 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     /**
-     * Replaces the floatlb agents by keepalived (VRRP, advert_int 1, nopreempt, the same VIP on
+     * Replaces the floatlb agents by keepalived (VRRP, nopreempt, the same VIP on
      * eth0) with an echo backend on port 80 of each node, so the same probes measure it.
      */
-    public void useKeepalived() throws Exception {
+    public void useKeepalived(String advertSeconds) throws Exception {
+        this.advertInterval = advertSeconds;
         for (String n : NODES) {
             stopAgent(n);
         }
@@ -272,6 +274,7 @@ public final class FailoverLab implements AutoCloseable {
                 global_defs {
                   router_id %s
                   enable_script_security
+                  vrrp_version %d
                 }
                 vrrp_instance lab {
                   state BACKUP
@@ -279,12 +282,13 @@ public final class FailoverLab implements AutoCloseable {
                   interface eth0
                   virtual_router_id 51
                   priority %d
-                  advert_int 1
+                  advert_int %s
                   virtual_ipaddress {
                     %s/24 dev eth0
                   }
                 }
-                """.formatted(node, node.equals("n1") ? 150 : 100, VIP));
+                """.formatted(node, Double.parseDouble(advertInterval) < 1 ? 3 : 2, node.equals("n1") ? 150 : 100,
+                advertInterval, VIP));
         agents.put(node, net.start(node, List.of("keepalived", "--dont-fork", "--log-console", "--vrrp",
                 "--use-file", conf.toString(), "--pid", dir.resolve("ka-" + node + ".pid").toString(),
                 "--vrrp_pid", dir.resolve("ka-vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log")));
