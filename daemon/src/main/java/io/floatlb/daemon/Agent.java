@@ -113,8 +113,4 @@ public final class Agent {
     private static boolean isUp(BackendPool pool, Endpoint e) {
         return pool.targets().stream().filter(t -> t.endpoint().equals(e)).allMatch(pool::isUp);
     }
-
-    public FloatlbConfig config() {
-        return config;
-    }
 }

@@ -294,16 +294,8 @@ public final class FailoverLab implements AutoCloseable {
                 "--vrrp_pid", dir.resolve("ka-vrrp-" + node + ".pid").toString()), dir.resolve("keepalived-" + node + ".log")));
     }
 
-    public Process agent(String node) {
-        return agents.get(node);
-    }
-
     public LabNetwork network() {
         return net;
-    }
-
-    public Path logs() {
-        return dir;
     }
 
     private String config(String node) {

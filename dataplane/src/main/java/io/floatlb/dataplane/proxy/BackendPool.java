@@ -71,9 +71,7 @@ public final class BackendPool {
     }
 
     public void opened(Target t) {
-        TargetStats s = stats.get(t);
-        s.active.incrementAndGet();
-        s.total.increment();
+        stats.get(t).active.incrementAndGet();
     }
 
     public void closed(Target t) {
@@ -106,10 +104,6 @@ public final class BackendPool {
         return stats.get(t).active.get();
     }
 
-    public long total(Target t) {
-        return stats.get(t).total.sum();
-    }
-
     public long failures(Target t) {
         return stats.get(t).failures.sum();
     }
@@ -122,7 +116,6 @@ public final class BackendPool {
     private static final class TargetStats {
         final AtomicReference<HealthState> health = new AtomicReference<>(HealthState.INITIAL);
         final AtomicInteger active = new AtomicInteger();
-        final LongAdder total = new LongAdder();
         final LongAdder failures = new LongAdder();
     }
 }

@@ -157,22 +157,39 @@ class ProxyTest {
         }
     }
 
+    private interface Conversation {
+        void with(Socket s) throws IOException;
+    }
+
+    /** A backend that accepts one connection and talks as told; failures show in the client's assertions. */
+    private static Thread serveOnce(ServerSocket backend, Conversation conversation) {
+        Thread t = new Thread(() -> {
+            try (Socket s = backend.accept()) {
+                conversation.with(s);
+            } catch (IOException ignored) {
+                // the test's assertions on the client side report what went wrong
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    private Socket connectToVip() throws IOException {
+        Socket client = new Socket();
+        client.connect(fx.vip(), 1000);
+        client.setSoTimeout(5000);
+        return client;
+    }
+
     @Test
     void halfCloseFromTheClientStillDeliversTheReply() throws Exception {
         try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
-            Thread server = new Thread(() -> {
-                try (Socket s = backend.accept()) {
-                    byte[] request = Net.readAll(s.getInputStream());
-                    s.getOutputStream().write(("got " + request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException ignored) {
-                    // reported by the client side's assertion
-                }
+            Thread server = serveOnce(backend, s -> {
+                byte[] request = Net.readAll(s.getInputStream());
+                s.getOutputStream().write(("got " + request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
             });
-            server.start();
             fx.service("", 21);
-            try (Socket client = new Socket()) {
-                client.connect(fx.vip(), 1000);
-                client.setSoTimeout(5000);
+            try (Socket client = connectToVip()) {
                 client.getOutputStream().write(new byte[100_000]);
                 client.shutdownOutput();
                 assertThat(new String(Net.readAll(client.getInputStream()), StandardCharsets.US_ASCII)).isEqualTo("got 100000 bytes");
@@ -185,20 +202,13 @@ class ProxyTest {
     void halfCloseFromTheBackendLetsTheClientKeepSending() throws Exception {
         try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
             List<String> received = new ArrayList<>();
-            Thread server = new Thread(() -> {
-                try (Socket s = backend.accept()) {
-                    s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-                    s.shutdownOutput();
-                    received.add(new String(Net.readAll(s.getInputStream()), StandardCharsets.US_ASCII));
-                } catch (IOException ignored) {
-                    // reported by the assertion on received
-                }
+            Thread server = serveOnce(backend, s -> {
+                s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+                received.add(new String(Net.readAll(s.getInputStream()), StandardCharsets.US_ASCII));
             });
-            server.start();
             fx.service("", 21);
-            try (Socket client = new Socket()) {
-                client.connect(fx.vip(), 1000);
-                client.setSoTimeout(5000);
+            try (Socket client = connectToVip()) {
                 assertThat(new String(Net.readAll(client.getInputStream()), StandardCharsets.US_ASCII)).isEqualTo("hello");
                 client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
                 client.shutdownOutput();

@@ -191,10 +191,6 @@ public final class ArpResponder implements AutoCloseable {
         return vips;
     }
 
-    public String interfaceName() {
-        return itf;
-    }
-
     public long answered() {
         return answered.sum();
     }

@@ -82,10 +82,6 @@ public final class L2Announcement implements AutoCloseable {
         return Optional.of(new L2Announcement(plumbing, responders, exec));
     }
 
-    public List<ArpResponder> responders() {
-        return responders;
-    }
-
     @Override
     public void close() {
         exec.shutdownNow();
