@@ -3,7 +3,7 @@ package io.floatlb.daemon;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.ClusterSession;
-import io.floatlb.failover.arp.L2Announcement;
+import io.floatlb.failover.announce.L2Announcement;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package io.floatlb.daemon.lab;
 
-import io.floatlb.failover.arp.Libpcap;
+import io.floatlb.failover.announce.Libpcap;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.pcap4j.core.BpfProgram;

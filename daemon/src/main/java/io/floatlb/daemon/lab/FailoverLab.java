@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two floatlb nodes, a ZooKeeper host and a client on a namespace LAN, each node with an echo
- * backend of its own, VIP 198.18.0.100:80 announced on eth0. Every process is a real
+ * backend of its own, VIPs 198.18.0.100:80 and [2001:2::100]:80 announced on eth0. Every process is a real
  * floatlb JVM started with this JVM's class path. The client's kernel resolves the VIP.
  */
 public final class FailoverLab implements AutoCloseable {
     public static final String VIP = LabNetwork.SUBNET + "100";
+    public static final String VIP6 = LabNetwork.SUBNET6 + "100";
     public static final List<String> NODES = List.of("n1", "n2");
 
     private final LabNetwork net;
@@ -86,8 +87,8 @@ public final class FailoverLab implements AutoCloseable {
                 lab.startBackend(n);
                 lab.startAgent(n);
             }
-            if (!lab.awaitServed(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("the lab VIP was not served within 60 s; logs in " + dir);
+            if (!lab.awaitServed(Duration.ofSeconds(60)) || !lab.awaitServed(VIP6, Duration.ofSeconds(10))) {
+                throw new IllegalStateException("the lab VIPs were not served within 60 s; logs in " + dir);
             }
         } catch (Exception e) {
             lab.close();
@@ -303,6 +304,14 @@ public final class FailoverLab implements AutoCloseable {
         for (String n : NODES) {
             endpoints.append("{ address = \"").append(net.address(n)).append("\", node = ").append(n).append(" }\n");
         }
+        String service = """
+                ports = [{ port = 80, target-port = 8080 }]
+                external-traffic-policy = %s
+                proxy-protocol = v2
+                health-check { kind = tcp, interval = 200ms, timeout = 100ms, rise = 2, fall = 2 }
+                connect-timeout = 200ms
+                endpoints = [%s]
+                """.formatted(policy, endpoints);
         return """
                 floatlb {
                   node.name = %s
@@ -310,24 +319,22 @@ public final class FailoverLab implements AutoCloseable {
                   drain-timeout = 2s
                   coordination { zookeeper = "%s", session-timeout = %dms }
                   address-pools.lan.addresses = ["%s/32"]
-                  l2-advertisements.adv { address-pools = [lan], interfaces = [eth0] }
-                  services.echo {
-                    address-pool = lan
-                    ports = [{ port = 80, target-port = 8080 }]
-                    external-traffic-policy = %s
-                    proxy-protocol = v2
-                    health-check { kind = tcp, interval = 200ms, timeout = 100ms, rise = 2, fall = 2 }
-                    connect-timeout = 200ms
-                    endpoints = [%s]
-                  }
+                  address-pools.lan6.addresses = ["%s/128"]
+                  l2-advertisements.adv { address-pools = [lan, lan6], interfaces = [eth0] }
+                  services.echo { address-pool = lan, %s }
+                  services.echo6 { address-pool = lan6, %s }
                 }
                 """.formatted(node, String.join(",", zooKeepers.stream().map(z -> net.address(z) + ":2181").toList()),
-                session.toMillis(), VIP, policy, endpoints);
+                session.toMillis(), VIP, VIP6, service, service);
     }
 
     /** The backend that answers one probe from the client, or "FAIL". */
     public String probeOnce() throws Exception {
-        Process p = net.startPiped("cl", java(Prober.class.getName(), VIP, "80", "20", "1"));
+        return probeOnce(VIP);
+    }
+
+    public String probeOnce(String vip) throws Exception {
+        Process p = net.startPiped("cl", java(Prober.class.getName(), vip, "80", "20", "1"));
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = r.readLine();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -336,9 +343,13 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     public boolean awaitServed(Duration max) throws Exception {
+        return awaitServed(VIP, max);
+    }
+
+    public boolean awaitServed(String vip, Duration max) throws Exception {
         long until = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < until) {
-            if (!probeOnce().equals("FAIL")) {
+            if (!probeOnce(vip).equals("FAIL")) {
                 return true;
             }
             Thread.sleep(200);
@@ -348,7 +359,11 @@ public final class FailoverLab implements AutoCloseable {
 
     /** Which node serves the VIP now (each node forwards to its own echo backend under local policy). */
     public String owner() throws Exception {
-        String backend = probeOnce();
+        return owner(VIP);
+    }
+
+    public String owner(String vip) throws Exception {
+        String backend = probeOnce(vip);
         return backend.startsWith("echo-") ? backend.substring(5) : backend;
     }
 
@@ -358,8 +373,12 @@ public final class FailoverLab implements AutoCloseable {
      * probe failed), and which backend answered last.
      */
     public Outage measure(Runnable event, long intervalMillis, Duration window) throws Exception {
+        return measure(VIP, event, intervalMillis, window);
+    }
+
+    public Outage measure(String vip, Runnable event, long intervalMillis, Duration window) throws Exception {
         int count = (int) (window.toMillis() / intervalMillis);
-        Process p = net.startPiped("cl", java(Prober.class.getName(), VIP, "80", String.valueOf(intervalMillis),
+        Process p = net.startPiped("cl", java(Prober.class.getName(), vip, "80", String.valueOf(intervalMillis),
                 String.valueOf(count)));
         List<String[]> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {

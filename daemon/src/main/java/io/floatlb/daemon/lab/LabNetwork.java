@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
 
 /**
  * A LAN of network namespaces: one namespace per host, each with an {@code eth0} on a
- * bridge that lives in a namespace of its own, addresses from 198.18.0.0/24. Nothing is
+ * bridge that lives in a namespace of its own, addresses from 198.18.0.0/24 and, for IPv6,
+ * 2001:2::/64 (the benchmarking ranges of RFC 2544 and RFC 5180). Nothing is
  * created outside the namespaces, and {@link #close()} stops every process this network
  * started (by its handle, never by name) and deletes every namespace.
  */
 public final class LabNetwork implements AutoCloseable {
     public static final String SUBNET = "198.18.0.";
+    public static final String SUBNET6 = "2001:2::";
     private static final Pattern HOST = Pattern.compile("[a-z][a-z0-9]{0,7}");
 
     private final String prefix;
@@ -58,6 +60,8 @@ public final class LabNetwork implements AutoCloseable {
             ip("link", "add", port, "netns", lan, "type", "veth", "peer", "name", "eth0", "netns", ns);
             ip("-n", lan, "link", "set", port, "master", "br0", "up");
             ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+            // nodad: usable at once, as on a LAN whose addresses are known to be unique
+            ip("-n", ns, "addr", "add", SUBNET6 + h.getValue() + "/64", "dev", "eth0", "nodad");
             ip("-n", ns, "link", "set", "eth0", "up");
             ip("-n", ns, "link", "set", "lo", "up");
             addresses.put(h.getKey(), address);

@@ -63,6 +63,36 @@ class FailoverEndToEndTest {
 
     @Test
     @Order(2)
+    void theClientsKernelResolvesTheIpv6VipByNeighborDiscovery() throws Exception {
+        lab.network().flushNeighbours("cl");
+        String owner = lab.owner(FailoverLab.VIP6);
+        assertThat(owner).isIn(FailoverLab.NODES);
+        assertThat(lab.network().neighbour("cl", FailoverLab.VIP6)).isEqualTo(lab.network().mac(owner));
+    }
+
+    /**
+     * The client keeps the old owner's MAC in its neighbour cache; only the successor's
+     * unsolicited advertisement (override flag) can redirect it faster than neighbour
+     * unreachability detection, which takes seconds.
+     */
+    @Test
+    @Order(3)
+    void aGracefulStopMovesTheIpv6VipAndAnUnsolicitedAdvertisementRedirectsTheClient() throws Exception {
+        String owner = lab.owner(FailoverLab.VIP6);
+        assertThat(lab.network().neighbour("cl", FailoverLab.VIP6)).isEqualTo(lab.network().mac(owner));
+        FailoverLab.Outage o = lab.measure(FailoverLab.VIP6, () -> lab.stopAgent(owner), 20, Duration.ofSeconds(5));
+        try {
+            assertThat(o.recovered()).isTrue();
+            assertThat(o.servedBy()).isEqualTo("echo-" + other(owner));
+            assertThat(o.millis()).as("graceful IPv6 hand-over outage (ms)").isLessThan(500);
+            assertThat(lab.network().neighbour("cl", FailoverLab.VIP6)).isEqualTo(lab.network().mac(other(owner)));
+        } finally {
+            lab.startAgent(owner);
+        }
+    }
+
+    @Test
+    @Order(4)
     void aCrashedOwnerIsReplacedByTheOtherNode() throws Exception {
         String owner = lab.owner();
         FailoverLab.Outage o = lab.measure(() -> lab.network().linkDown(owner), 20, Duration.ofSeconds(6));
@@ -77,7 +107,7 @@ class FailoverEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aGracefulStopHandsTheVipOver() throws Exception {
         String owner = lab.owner();
         FailoverLab.Outage o = lab.measure(() -> lab.stopAgent(owner), 20, Duration.ofSeconds(5));
@@ -88,7 +118,7 @@ class FailoverEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void withLocalPolicyTheVipMovesToTheNodeThatStillHasEndpoints() throws Exception {
         String owner = lab.owner();
         assertThat(awaitServedBy(owner, Duration.ofSeconds(5))).isTrue();
@@ -130,7 +160,7 @@ class FailoverEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void anOwnerCutOffFromZooKeeperFallsSilentBeforeItsSuccessorSpeaks() throws Exception {
         Thread.sleep(SESSION.multipliedBy(3).toMillis());
         String owner = lab.owner();
@@ -156,7 +186,7 @@ class FailoverEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aPausedOwnerSendsNoArpForTheVipAfterItResumes() throws Exception {
         String owner = lab.owner();
         String successor = other(owner);

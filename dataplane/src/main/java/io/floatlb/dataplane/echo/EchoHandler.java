@@ -1,5 +1,7 @@
 package io.floatlb.dataplane.echo;
 
+import io.floatlb.core.net.HostPort;
+import io.floatlb.core.net.IpAddresses;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,7 +36,9 @@ final class EchoHandler extends SimpleChannelInboundHandler<Object> {
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HAProxyMessage header) {
             proxiedClient = header.sourceAddress() == null ? "unknown (" + header.command() + ")"
-                    : header.sourceAddress() + ":" + header.sourcePort() + " (PROXY " + header.protocolVersion() + ")";
+                    : IpAddresses.parse(header.sourceAddress())
+                            .map(a -> new HostPort(a, header.sourcePort()).toString()).orElse(header.sourceAddress())
+                            + " (PROXY " + header.protocolVersion() + ")";
         } else if (msg instanceof FullHttpRequest request) {
             reply(ctx, request);
         }
@@ -45,7 +49,7 @@ final class EchoHandler extends SimpleChannelInboundHandler<Object> {
         StringBuilder body = new StringBuilder()
                 .append("backend: ").append(name).append('\n')
                 .append("node: ").append(node).append('\n')
-                .append("peer: ").append(peer.getAddress().getHostAddress()).append(':').append(peer.getPort()).append('\n')
+                .append("peer: ").append(new HostPort(peer.getAddress(), peer.getPort())).append('\n')
                 .append("client: ").append(proxiedClient == null ? "- (no PROXY header)" : proxiedClient).append('\n')
                 .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
                 .append(request.protocolVersion()).append('\n');

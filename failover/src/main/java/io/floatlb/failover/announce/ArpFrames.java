@@ -1,11 +1,10 @@
-package io.floatlb.failover.arp;
+package io.floatlb.failover.announce;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * Ethernet ARP frames as bytes: the one request shape the responder answers, its reply,
@@ -24,40 +23,44 @@ public final class ArpFrames {
     private ArpFrames() {}
 
     /** An ARP request as seen on the wire. */
-    public record Request(byte[] senderMac, Inet4Address senderIp, Inet4Address targetIp) {}
+    public record Request(byte[] senderMac, Inet4Address senderIp, Inet4Address targetIp) implements Solicitation {
 
-    /** The request in a frame, or why there is none worth answering. */
-    public record Parsed(Optional<Request> request, ArpDropReason drop) {
-        static Parsed drop(ArpDropReason r) {
-            return new Parsed(Optional.empty(), r);
+        @Override
+        public InetAddress target() {
+            return targetIp;
+        }
+
+        @Override
+        public byte[] answer(byte[] ourMac) {
+            return reply(this, targetIp, ourMac);
         }
     }
 
     public static Parsed parse(byte[] frame, byte[] ourMac) {
         if (frame == null || frame.length < FRAME_LENGTH) {
-            return Parsed.drop(ArpDropReason.MALFORMED);
+            return Parsed.drop(DropReason.MALFORMED);
         }
         ByteBuffer b = ByteBuffer.wrap(frame);
         byte[] dst = Arrays.copyOfRange(frame, 0, 6);
         byte[] src = Arrays.copyOfRange(frame, 6, 12);
         if ((b.getShort(12) & 0xffff) != ETHERTYPE_ARP) {
-            return Parsed.drop(ArpDropReason.MALFORMED);
+            return Parsed.drop(DropReason.MALFORMED);
         }
         if ((b.getShort(14) & 0xffff) != HTYPE_ETHERNET || (b.getShort(16) & 0xffff) != ETHERTYPE_IPV4
                 || frame[18] != 6 || frame[19] != 4) {
-            return Parsed.drop(ArpDropReason.NOT_ETHERNET_IPV4);
+            return Parsed.drop(DropReason.NOT_ETHERNET_IPV4);
         }
         if ((b.getShort(20) & 0xffff) != OP_REQUEST) {
-            return Parsed.drop(ArpDropReason.NOT_A_REQUEST);
+            return Parsed.drop(DropReason.NOT_A_REQUEST);
         }
         if (!Arrays.equals(dst, BROADCAST) && !Arrays.equals(dst, ourMac)) {
-            return Parsed.drop(ArpDropReason.ETHERNET_DESTINATION);
+            return Parsed.drop(DropReason.ETHERNET_DESTINATION);
         }
         if (Arrays.equals(src, ourMac)) {
-            return Parsed.drop(ArpDropReason.FROM_OURSELVES);
+            return Parsed.drop(DropReason.FROM_OURSELVES);
         }
         byte[] senderMac = Arrays.copyOfRange(frame, 22, 28);
-        return new Parsed(Optional.of(new Request(senderMac, ipv4(frame, 28), ipv4(frame, 38))), null);
+        return Parsed.of(new Request(senderMac, ipv4(frame, 28), ipv4(frame, 38)));
     }
 
     /** "VIP is at ourMac", unicast to whoever asked. */

@@ -1,4 +1,4 @@
-package io.floatlb.failover.arp;
+package io.floatlb.failover.announce;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.floatlb.failover.arp;
+package io.floatlb.failover.announce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,12 +28,12 @@ class ArpFramesTest {
 
     @Test
     void aBroadcastRequestIsParsedAndAnsweredWithOurMac() throws Exception {
-        ArpFrames.Parsed p = ArpFrames.parse(whoHas("198.18.0.100"), OUR_MAC);
-        assertThat(p.request()).isPresent();
-        assertThat(p.request().get().targetIp()).isEqualTo(ip("198.18.0.100"));
-        assertThat(p.request().get().senderIp()).isEqualTo(ip("198.18.0.50"));
+        Parsed p = ArpFrames.parse(whoHas("198.18.0.100"), OUR_MAC);
+        assertThat(p.solicitation()).isPresent();
+        assertThat(p.solicitation().get().target()).isEqualTo(ip("198.18.0.100"));
+        assertThat(((ArpFrames.Request) p.solicitation().get()).senderIp()).isEqualTo(ip("198.18.0.50"));
 
-        byte[] reply = ArpFrames.reply(p.request().get(), ip("198.18.0.100"), OUR_MAC);
+        byte[] reply = p.solicitation().get().answer(OUR_MAC);
         assertThat(Arrays.copyOfRange(reply, 0, 6)).as("unicast to the asker").isEqualTo(CLIENT_MAC);
         assertThat(reply[21]).isEqualTo((byte) ArpFrames.OP_REPLY);
         assertThat(Arrays.copyOfRange(reply, 22, 28)).isEqualTo(OUR_MAC);
@@ -43,27 +43,27 @@ class ArpFramesTest {
 
     @Test
     void everyIgnoredFrameHasItsReason() throws Exception {
-        assertThat(ArpFrames.parse(new byte[20], OUR_MAC).drop()).isEqualTo(ArpDropReason.MALFORMED);
+        assertThat(ArpFrames.parse(new byte[20], OUR_MAC).drop()).isEqualTo(DropReason.MALFORMED);
 
         byte[] notArp = whoHas("198.18.0.100");
         notArp[12] = 0x08;
         notArp[13] = 0x00;
-        assertThat(ArpFrames.parse(notArp, OUR_MAC).drop()).isEqualTo(ArpDropReason.MALFORMED);
+        assertThat(ArpFrames.parse(notArp, OUR_MAC).drop()).isEqualTo(DropReason.MALFORMED);
 
         byte[] ipv6ish = whoHas("198.18.0.100");
         ipv6ish[19] = 16;
-        assertThat(ArpFrames.parse(ipv6ish, OUR_MAC).drop()).isEqualTo(ArpDropReason.NOT_ETHERNET_IPV4);
+        assertThat(ArpFrames.parse(ipv6ish, OUR_MAC).drop()).isEqualTo(DropReason.NOT_ETHERNET_IPV4);
 
         byte[] reply = whoHas("198.18.0.100");
         reply[21] = ArpFrames.OP_REPLY;
-        assertThat(ArpFrames.parse(reply, OUR_MAC).drop()).isEqualTo(ArpDropReason.NOT_A_REQUEST);
+        assertThat(ArpFrames.parse(reply, OUR_MAC).drop()).isEqualTo(DropReason.NOT_A_REQUEST);
 
         byte[] unicastElsewhere = whoHas("198.18.0.100");
         System.arraycopy(new byte[] {2, 0, 0, 0, 0, 7}, 0, unicastElsewhere, 0, 6);
-        assertThat(ArpFrames.parse(unicastElsewhere, OUR_MAC).drop()).isEqualTo(ArpDropReason.ETHERNET_DESTINATION);
+        assertThat(ArpFrames.parse(unicastElsewhere, OUR_MAC).drop()).isEqualTo(DropReason.ETHERNET_DESTINATION);
 
         byte[] ours = ArpFrames.gratuitous(ip("198.18.0.100"), OUR_MAC);
-        assertThat(ArpFrames.parse(ours, OUR_MAC).drop()).isEqualTo(ArpDropReason.FROM_OURSELVES);
+        assertThat(ArpFrames.parse(ours, OUR_MAC).drop()).isEqualTo(DropReason.FROM_OURSELVES);
     }
 
     @Test
@@ -72,7 +72,7 @@ class ArpFramesTest {
         assertThat(g).hasSize(42);
         assertThat(Arrays.copyOfRange(g, 0, 6)).isEqualTo(ArpFrames.BROADCAST);
         assertThat(Arrays.copyOfRange(g, 28, 32)).isEqualTo(Arrays.copyOfRange(g, 38, 42));
-        ArpFrames.Parsed seenByOthers = ArpFrames.parse(g, CLIENT_MAC);
-        assertThat(seenByOthers.request().orElseThrow().targetIp()).isEqualTo(ip("198.18.0.100"));
+        Parsed seenByOthers = ArpFrames.parse(g, CLIENT_MAC);
+        assertThat(seenByOthers.solicitation().orElseThrow().target()).isEqualTo(ip("198.18.0.100"));
     }
 }

@@ -1,6 +1,6 @@
-package io.floatlb.failover.arp;
+package io.floatlb.failover.announce;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Tells the LAN about a new owner: a burst of gratuitous ARPs right after takeover (one may
- * be lost), a few repeats, and a periodic refresh for switches and gateways that age
+ * Tells the LAN about a new owner: a burst of gratuitous ARPs (unsolicited neighbor
+ * advertisements for IPv6) right after takeover (one may be lost), a few repeats, and a periodic refresh for switches and gateways that age
  * entries out. Every send asks the election first, so announcements stop the instant
  * ownership ends, also in the middle of a burst.
  */
@@ -17,11 +17,11 @@ public final class GratuitousAnnouncer {
     /** Delays after takeover, in milliseconds. */
     static final long[] BURST = {0, 50, 200, 500, 1000, 2000, 4000};
 
-    private final List<ArpResponder> responders;
-    private final Predicate<Inet4Address> owned;
+    private final List<NeighborResponder> responders;
+    private final Predicate<InetAddress> owned;
     private final ScheduledExecutorService exec;
 
-    public GratuitousAnnouncer(List<ArpResponder> responders, Predicate<Inet4Address> owned,
+    public GratuitousAnnouncer(List<NeighborResponder> responders, Predicate<InetAddress> owned,
                                ScheduledExecutorService exec, Duration refresh) {
         this.responders = List.copyOf(responders);
         this.owned = owned;
@@ -30,7 +30,7 @@ public final class GratuitousAnnouncer {
         exec.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     }
 
-    public void takenOver(Inet4Address vip) {
+    public void takenOver(InetAddress vip) {
         for (long delay : BURST) {
             exec.schedule(() -> send(vip), delay, TimeUnit.MILLISECONDS);
         }
@@ -40,7 +40,7 @@ public final class GratuitousAnnouncer {
         responders.forEach(r -> r.vips().forEach(this::send));
     }
 
-    private void send(Inet4Address vip) {
+    private void send(InetAddress vip) {
         if (owned.test(vip)) {
             responders.forEach(r -> r.announce(vip));
         }
