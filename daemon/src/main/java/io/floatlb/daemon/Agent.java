@@ -3,16 +3,16 @@ package io.floatlb.daemon;
 import io.floatlb.core.config.Endpoint;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.ServiceConfig;
-import io.floatlb.core.config.TrafficPolicy;
 import io.floatlb.core.election.MemberState;
-import io.floatlb.core.status.ServiceStatus;
+import io.floatlb.core.select.Target;
+import io.floatlb.core.status.ClusterView;
 import io.floatlb.dataplane.health.HealthChecker;
 import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.transport.Transport;
-import io.floatlb.failover.VipOwnership;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,31 +22,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's services: for each, a backend pool, its health checks and its listeners.
- * The story of a node is {@link #start(VipOwnership)} then {@link #stop()}.
+ * The story of a node is {@link #start()}, any number of {@link #apply} (reloads), then
+ * {@link #stop()}.
  */
-public final class Agent {
+public final class Agent implements ClusterView.LocalView {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
-    private final FloatlbConfig config;
     private final Transport transport;
-    private final List<Running> services = new ArrayList<>();
-    private VipOwnership ownership;
+    private final Map<String, Running> services = new LinkedHashMap<>();
+    private final List<Consumer<MemberState>> healthListeners = new ArrayList<>();
+    private volatile FloatlbConfig config;
 
+    /** A service as it runs now; a reload replaces the record, never the proxy. */
     private record Running(ServiceProxy proxy, HealthChecker checker) {}
 
     public Agent(FloatlbConfig config, Transport transport) {
         this.config = config;
         this.transport = transport;
         for (ServiceConfig s : config.services()) {
-            BackendPool pool = new BackendPool(s, config.nodeName());
-            services.add(new Running(new ServiceProxy(s, pool, transport), new HealthChecker(pool, transport)));
+            services.put(s.name(), running(s, new BackendPool(s, config.nodeName())));
         }
     }
 
+    private Running running(ServiceConfig s, BackendPool pool) {
+        return new Running(new ServiceProxy(s, pool, transport), new HealthChecker(pool, transport));
+    }
+
+    public FloatlbConfig config() {
+        return config;
+    }
+
     /** What this node tells the cluster: per service, its own healthy and total endpoints. */
-    public MemberState memberState() {
+    public synchronized MemberState memberState() {
         Map<String, MemberState.EndpointCount> counts = new LinkedHashMap<>();
-        for (Running r : services) {
+        for (Running r : services.values()) {
             ServiceConfig s = r.proxy().config();
             List<Endpoint> local = s.endpoints().stream().filter(e -> e.node().equals(config.nodeName())).toList();
             int healthy = (int) local.stream().filter(e -> isUp(r.proxy().pool(), e)).count();
@@ -56,14 +65,18 @@ public final class Agent {
     }
 
     /** Called, on a health-check thread, whenever an endpoint of any service goes up or down. */
-    public void onHealthChange(Consumer<MemberState> listener) {
-        services.forEach(r -> r.proxy().pool().onHealthChange(pool -> listener.accept(memberState())));
+    public synchronized void onHealthChange(Consumer<MemberState> listener) {
+        healthListeners.add(listener);
+        services.values().forEach(r -> listenTo(r.proxy().pool(), listener));
     }
 
-    public void start(VipOwnership vipOwnership) {
-        this.ownership = vipOwnership;
+    private void listenTo(BackendPool pool, Consumer<MemberState> listener) {
+        pool.onHealthChange(p -> listener.accept(memberState()));
+    }
+
+    public synchronized void start() {
         List<Running> started = new ArrayList<>();
-        for (Running r : services) {
+        for (Running r : services.values()) {
             try {
                 r.proxy().start();
             } catch (RuntimeException e) {
@@ -77,36 +90,121 @@ public final class Agent {
                 transport.isEpoll() ? "epoll" : "NIO");
     }
 
+    /**
+     * A reload, applied as a diff. New services are started first: if one cannot bind,
+     * those started are stopped again and nothing else has changed. Changed services move
+     * to a successor pool (health and counters carried over) under their open connections;
+     * removed services stop accepting and drain in the background until the drain timeout.
+     */
+    public synchronized Reload apply(FloatlbConfig next) {
+        Map<String, Running> added = new LinkedHashMap<>();
+        for (ServiceConfig s : next.services()) {
+            if (!services.containsKey(s.name())) {
+                Running r = running(s, new BackendPool(s, next.nodeName()));
+                try {
+                    r.proxy().start();
+                } catch (RuntimeException e) {
+                    added.values().forEach(a -> a.proxy().stop(Duration.ZERO));
+                    throw e;
+                }
+                added.put(s.name(), r);
+            }
+        }
+        List<String> changed = new ArrayList<>();
+        for (ServiceConfig s : next.services()) {
+            Running r = services.get(s.name());
+            if (r != null && !r.proxy().config().equals(s)) {
+                BackendPool pool = r.proxy().pool().successor(s, next.nodeName());
+                try {
+                    r.proxy().update(s, pool);
+                } catch (RuntimeException e) {
+                    added.values().forEach(a -> a.proxy().stop(Duration.ZERO));
+                    throw new IllegalStateException(e.getMessage() + (changed.isEmpty() ? ""
+                            : " (services " + changed + " were changed already)"), e);
+                }
+                r.checker().stop();
+                Running moved = new Running(r.proxy(), new HealthChecker(pool, transport));
+                moved.checker().start();
+                services.put(s.name(), moved);
+                changed.add(s.name());
+            }
+        }
+        List<String> removed = services.keySet().stream().filter(n -> next.service(n).isEmpty()).toList();
+        List<Running> retired = removed.stream().map(services::remove).toList();
+        added.forEach((name, r) -> {
+            healthListeners.forEach(l -> listenTo(r.proxy().pool(), l));
+            r.checker().start();
+            services.put(name, r);
+        });
+        this.config = next;
+        drainInBackground(retired, next.drainTimeout());
+        return new Reload(List.copyOf(added.keySet()), changed, removed);
+    }
+
+    /** What a reload did, by service name. */
+    public record Reload(List<String> added, List<String> changed, List<String> removed) {
+
+        public boolean changedAnything() {
+            return !added.isEmpty() || !changed.isEmpty() || !removed.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "added " + added + ", changed " + changed + ", removed " + removed;
+        }
+    }
+
+    private static void drainInBackground(List<Running> retired, Duration timeout) {
+        if (retired.isEmpty()) {
+            return;
+        }
+        retired.forEach(r -> {
+            r.checker().stop();
+            r.proxy().stopAccepting();
+        });
+        Thread t = new Thread(() -> {
+            long until = System.nanoTime() + timeout.toNanos();
+            retired.forEach(r -> r.proxy().drain(until));
+        }, "drain-removed");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Stops accepting everywhere at once, then drains every service against one deadline. */
     public void stop() {
-        services.forEach(r -> r.checker().stop());
-        services.forEach(r -> r.proxy().stopAccepting());
+        Collection<Running> all;
+        synchronized (this) {
+            all = List.copyOf(services.values());
+        }
+        all.forEach(r -> r.checker().stop());
+        all.forEach(r -> r.proxy().stopAccepting());
         long until = System.nanoTime() + config.drainTimeout().toNanos();
-        int forced = services.stream().mapToInt(r -> r.proxy().drain(until)).sum();
+        int forced = all.stream().mapToInt(r -> r.proxy().drain(until)).sum();
         log.info("node {} stopped ({} connection(s) closed at the drain deadline)", config.nodeName(), forced);
     }
 
-    public List<ServiceStatus> status() {
-        return services.stream().map(r -> status(r.proxy())).toList();
+    /** The running services' proxies, for status and metrics. */
+    public synchronized List<ServiceProxy> proxies() {
+        return services.values().stream().map(Running::proxy).toList();
     }
 
-    private ServiceStatus status(ServiceProxy proxy) {
-        ServiceConfig s = proxy.config();
-        BackendPool pool = proxy.pool();
-        Map<String, int[]> byNode = new LinkedHashMap<>();
-        for (Endpoint e : s.endpoints()) {
-            boolean checkedHere = s.trafficPolicy() == TrafficPolicy.CLUSTER || e.node().equals(config.nodeName());
-            int[] counts = byNode.computeIfAbsent(e.node(), n -> new int[] {checkedHere ? 0 : -1, 0});
-            counts[1]++;
-            if (checkedHere && isUp(pool, e)) {
-                counts[0]++;
+    @Override
+    public int activeConnections(String service) {
+        return proxies().stream().filter(p -> p.config().name().equals(service))
+                .mapToInt(ServiceProxy::activeConnections).sum();
+    }
+
+    @Override
+    public int healthyHere(String service, String node) {
+        for (ServiceProxy p : proxies()) {
+            if (p.config().name().equals(service)) {
+                BackendPool pool = p.pool();
+                List<Endpoint> checked = pool.targets().stream().map(Target::endpoint)
+                        .filter(e -> e.node().equals(node)).distinct().toList();
+                return checked.isEmpty() ? -1 : (int) checked.stream().filter(e -> isUp(pool, e)).count();
             }
         }
-        List<ServiceStatus.NodeEndpoints> endpoints = byNode.entrySet().stream()
-                .map(en -> new ServiceStatus.NodeEndpoints(en.getKey(), en.getValue()[0], en.getValue()[1]))
-                .toList();
-        return new ServiceStatus(s.name(), s.vip(), s.ports(), s.trafficPolicy(), s.balance(), s.proxyProtocol(),
-                ownership == null ? null : ownership.owner(s.vip()).orElse(null), endpoints, proxy.activeConnections());
+        return -1;
     }
 
     /** An endpoint counts as healthy when it is up on every port of the service. */

@@ -4,7 +4,9 @@ import io.floatlb.daemon.cli.CheckCommand;
 import io.floatlb.daemon.cli.DemoCommand;
 import io.floatlb.daemon.cli.EchoCommand;
 import io.floatlb.daemon.cli.LabCommand;
+import io.floatlb.daemon.cli.ReloadCommand;
 import io.floatlb.daemon.cli.RunCommand;
+import io.floatlb.daemon.cli.StatusCommand;
 import io.floatlb.daemon.cli.ZkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
 /** The {@code floatlb} command. Exit codes: 0 success, 1 invalid input, 2 runtime failure. */
 @Command(name = "floatlb", mixinStandardHelpOptions = true, version = "floatlb 0.1.0",
         description = "Userspace L4 load balancer with a floating VIP.",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, EchoCommand.class, ZkCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, StatusCommand.class, ReloadCommand.class,
+                EchoCommand.class, ZkCommand.class,
                 LabCommand.class},
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2)
 public final class Main {

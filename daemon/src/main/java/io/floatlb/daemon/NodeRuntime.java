@@ -1,10 +1,17 @@
 package io.floatlb.daemon;
 
 import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.status.ClusterView;
 import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.ClusterSession;
 import io.floatlb.failover.announce.L2Announcement;
+import io.floatlb.failover.election.ZooKeeperOwnership;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole node, in the order it starts: event loops, the agent's pools, the cluster
@@ -13,10 +20,13 @@ import java.util.Optional;
  * connections, and only then removes the VIP addresses those connections use.
  */
 public final class NodeRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
     private final Transport transport;
     private final Agent agent;
     private final ClusterSession cluster;
-    private final Optional<L2Announcement> announcement;
+    private Optional<L2Announcement> announcement;
+    private volatile boolean stopping;
 
     private NodeRuntime(Transport transport, Agent agent, ClusterSession cluster, Optional<L2Announcement> announcement) {
         this.transport = transport;
@@ -39,7 +49,7 @@ public final class NodeRuntime implements AutoCloseable {
         Optional<L2Announcement> announcement = Optional.empty();
         try {
             announcement = L2Announcement.start(config, cluster.ownership());
-            agent.start(cluster.ownership());
+            agent.start();
         } catch (RuntimeException e) {
             cluster.close();
             announcement.ifPresent(L2Announcement::close);
@@ -49,8 +59,69 @@ public final class NodeRuntime implements AutoCloseable {
         return new NodeRuntime(transport, agent, cluster, announcement);
     }
 
+    /**
+     * Applies a validated config as a diff (see {@link Agent#apply}), then re-runs the
+     * election and the announcement for the new VIP set and tells the cluster the new
+     * config digest. Settings that need a new ZooKeeper session or listener are refused
+     * before anything changes.
+     */
+    public synchronized Agent.Reload reload(FloatlbConfig next) {
+        List<String> fixed = needsRestart(agent.config(), next);
+        if (!fixed.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", fixed) + " changed: restart the agent to apply "
+                    + (fixed.size() == 1 ? "it" : "them") + " (nothing was reloaded)");
+        }
+        Agent.Reload r = agent.apply(next);
+        ZooKeeperOwnership ownership = cluster.ownership();
+        ownership.reconfigure(next.servicesByVip());
+        ownership.publish(agent.memberState());
+        if (announcement.isPresent() && L2Announcement.needed(next)) {
+            announcement.get().update(next);
+        } else if (announcement.isPresent()) {
+            announcement.get().close();
+            announcement = Optional.empty();
+        } else {
+            announcement = L2Announcement.start(next, ownership);
+        }
+        log.info("config reloaded: {}", r);
+        return r;
+    }
+
+    private static List<String> needsRestart(FloatlbConfig now, FloatlbConfig next) {
+        List<String> fixed = new ArrayList<>();
+        if (!now.nodeName().equals(next.nodeName())) {
+            fixed.add("node.name");
+        }
+        if (!now.coordination().equals(next.coordination())) {
+            fixed.add("coordination");
+        }
+        if (!Objects.equals(now.adminListen(), next.adminListen())) {
+            fixed.add("admin.listen");
+        }
+        return fixed;
+    }
+
+    /** The cluster as this node sees it now. */
+    public ClusterView view() {
+        ZooKeeperOwnership ownership = cluster.ownership();
+        return ClusterView.of(agent.config(), ownership.members(), ownership::owner, agent);
+    }
+
+    /** Ready to serve: connected to ZooKeeper and not shutting down. */
+    public boolean ready() {
+        return !stopping && cluster.ownership().connected();
+    }
+
     public Agent agent() {
         return agent;
+    }
+
+    public ZooKeeperOwnership ownership() {
+        return cluster.ownership();
+    }
+
+    public synchronized Optional<L2Announcement> announcement() {
+        return announcement;
     }
 
     public Transport transport() {
@@ -59,9 +130,12 @@ public final class NodeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         cluster.close();
         agent.stop();
-        announcement.ifPresent(L2Announcement::close);
+        synchronized (this) {
+            announcement.ifPresent(L2Announcement::close);
+        }
         transport.close();
     }
 }

@@ -74,13 +74,13 @@ class NodeRuntimeTest {
                 }
                 assertThat(seen).hasSize(4);
                 long until = System.nanoTime() + 10_000_000_000L;
-                while (node.agent().status().get(0).owner() == null && System.nanoTime() < until) {
+                while (node.view().services().get(0).owner() == null && System.nanoTime() < until) {
                     Thread.sleep(10);
                 }
-                String table = StatusTable.render(node.agent().status(), false);
+                String table = StatusTable.render(node.view(), false);
                 assertThat(table).contains("echo-service", "127.0.0.10", vipPort + ":" + backendPort + "/TCP",
                         "cluster", "node1", "node1=2/2 node2=2/2");
-                assertThat(node.agent().status().get(0).owner()).as("elected through the embedded ZooKeeper")
+                assertThat(node.view().services().get(0).owner()).as("elected through the embedded ZooKeeper")
                         .isEqualTo("node1");
             } finally {
                 node.close();

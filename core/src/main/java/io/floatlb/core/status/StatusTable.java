@@ -6,15 +6,42 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Renders service status the way {@code kubectl get services} does: aligned columns, one row each. */
+/**
+ * Renders the cluster the way {@code kubectl get services} does: aligned columns, one row per
+ * service, then one row per node with its config digest and a drift flag.
+ */
 public final class StatusTable {
+    private static final int DIGEST_SHOWN = 12;
 
     private StatusTable() {}
 
-    public static String render(List<ServiceStatus> services, boolean wide) {
+    public static String render(ClusterView view, boolean wide) {
+        return services(view.services(), wide) + "\n" + nodes(view.nodes(), wide);
+    }
+
+    private static String nodes(List<NodeStatus> nodes, boolean wide) {
+        List<String> header = new ArrayList<>(List.of("NODE", "STATUS", "CONFIG", "DRIFT"));
+        if (wide) {
+            header.add("VIPS");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        for (NodeStatus n : nodes) {
+            List<String> row = new ArrayList<>(List.of(n.node(), n.live() ? "live" : "down",
+                    n.live() ? n.configDigest().substring(0, Math.min(DIGEST_SHOWN, n.configDigest().length())) : "-",
+                    n.drift() ? "DRIFT" : "-"));
+            if (wide) {
+                row.add(n.vips().isEmpty() ? "-" : String.join(",", n.vips()));
+            }
+            rows.add(row);
+        }
+        return align(rows);
+    }
+
+    private static String services(List<ServiceStatus> services, boolean wide) {
         List<String> header = new ArrayList<>(List.of("SERVICE", "VIP", "PORTS", "POLICY", "OWNER", "ENDPOINTS"));
         if (wide) {
-            header.addAll(List.of("BALANCE", "PROXY-PROTOCOL", "CONNECTIONS"));
+            header.addAll(List.of("BALANCE", "PROXY-PROTOCOL", "CONNECTIONS-HERE"));
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
@@ -38,7 +65,7 @@ public final class StatusTable {
         return e.node() + "=" + (e.healthy() < 0 ? "?" : String.valueOf(e.healthy())) + "/" + e.total();
     }
 
-    private static String lower(Enum<?> e) {
+    static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

@@ -3,7 +3,7 @@ package io.floatlb.daemon.cli;
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.InvalidConfigException;
 import io.floatlb.core.config.ValidatedConfig;
-import io.floatlb.daemon.NodeRuntime;
+import io.floatlb.daemon.NodeService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
 
 /** The node agent, as systemd starts it. Stops on SIGTERM/SIGINT after draining. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the node agent from a config file.")
@@ -34,7 +35,9 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         v.warnings().forEach(w -> log.warn("{}", w));
-        NodeRuntime node = NodeRuntime.start(v.config());
+        NodeService node = NodeService.start(file, v.config());
+        // The handler must return at once: the reload runs on a thread of its own.
+        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> node.reloader().reload("SIGHUP"), "sighup").start());
         UntilStopped.await("agent", node::close);
         return 0;
     }

@@ -4,20 +4,19 @@ import io.floatlb.core.config.HealthCheck;
 import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.health.HealthState;
+import io.floatlb.core.net.HostPort;
 import io.floatlb.core.select.EndpointSelector;
 import io.floatlb.core.select.ForwardingPolicy;
 import io.floatlb.core.select.Target;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +31,39 @@ public final class BackendPool {
 
     private final ServiceConfig service;
     private final EndpointSelector selector;
-    private final Map<PortMapping, List<Target>> targetsByPort = new LinkedHashMap<>();
+    /** By the VIP port a client came in on, so a listener kept across a reload finds its new targets. */
+    private final Map<Integer, List<Target>> targetsByPort = new LinkedHashMap<>();
     private final Map<Target, TargetStats> stats = new LinkedHashMap<>();
     private final List<Consumer<BackendPool>> healthListeners = new CopyOnWriteArrayList<>();
+    /** Stats for targets a reload removed: their last connections count into nothing. */
+    private static final TargetStats REMOVED = new TargetStats();
 
     public BackendPool(ServiceConfig service, String node) {
+        this(service, node, Map.of());
+    }
+
+    private BackendPool(ServiceConfig service, String node, Map<HostPort, TargetStats> carried) {
         this.service = service;
         this.selector = EndpointSelector.of(service.balance());
         for (PortMapping port : service.ports()) {
             List<Target> targets = ForwardingPolicy.targets(service, port, node);
-            targetsByPort.put(port, targets);
-            targets.forEach(t -> stats.put(t, new TargetStats()));
+            targetsByPort.put(port.port(), targets);
+            targets.forEach(t -> stats.put(t, carried.getOrDefault(t.hostPort(), new TargetStats())));
         }
+    }
+
+    /**
+     * The pool for a reloaded service: targets at an address and port this pool already has
+     * keep their stats (health, open connections, counters), whatever their new weight;
+     * health listeners carry over. Connections open now keep reporting to their old target,
+     * whose stats are the same object.
+     */
+    public BackendPool successor(ServiceConfig next, String node) {
+        Map<HostPort, TargetStats> carried = new HashMap<>();
+        stats.forEach((t, s) -> carried.put(t.hostPort(), s));
+        BackendPool p = new BackendPool(next, node, carried);
+        p.healthListeners.addAll(healthListeners);
+        return p;
     }
 
     public ServiceConfig service() {
@@ -56,8 +76,8 @@ public final class BackendPool {
     }
 
     /** The next target for a client, never one of {@code exclude} (targets that already failed it). */
-    public Optional<Target> choose(PortMapping port, InetAddress client, Collection<Target> exclude) {
-        List<Target> all = targetsByPort.getOrDefault(port, List.of());
+    public Optional<Target> choose(int vipPort, InetAddress client, Collection<Target> exclude) {
+        List<Target> all = targetsByPort.getOrDefault(vipPort, List.of());
         List<Target> usable = new ArrayList<>(all.size());
         for (Target t : all) {
             if (stats.get(t).health.get().up() && !exclude.contains(t)) {
@@ -70,12 +90,26 @@ public final class BackendPool {
         return Optional.of(selector.pick(usable, client, t -> stats.get(t).active.get()));
     }
 
+    /** The stats of a target; it may be one a reload removed, still carrying connections. */
+    public TargetStats stats(Target t) {
+        TargetStats s = stats.get(t);
+        return s == null ? REMOVED : s;
+    }
+
     public void opened(Target t) {
-        stats.get(t).active.incrementAndGet();
+        TargetStats s = stats(t);
+        s.active.incrementAndGet();
+        s.connections.increment();
     }
 
     public void closed(Target t) {
-        stats.get(t).active.decrementAndGet();
+        stats(t).active.decrementAndGet();
+    }
+
+    /** The proxy could not connect: counted apart from checks, and a failed check too (passive marking). */
+    public void connectFailed(Target t, String detail) {
+        stats(t).connectFailures.increment();
+        report(t, false, detail);
     }
 
     /** One check outcome, active or passive; logs and notifies when the target changes state. */
@@ -85,7 +119,7 @@ public final class BackendPool {
             return;
         }
         if (!success) {
-            s.failures.increment();
+            s.checkFailures.increment();
         }
         HealthCheck hc = service.healthCheck();
         HealthState before = s.health.getAndUpdate(h -> h.after(success, hc.rise(), hc.fall()));
@@ -97,25 +131,15 @@ public final class BackendPool {
     }
 
     public boolean isUp(Target t) {
-        return stats.get(t).health.get().up();
+        return stats(t).up();
     }
 
     public int active(Target t) {
-        return stats.get(t).active.get();
-    }
-
-    public long failures(Target t) {
-        return stats.get(t).failures.sum();
+        return stats(t).active();
     }
 
     /** Called (on whichever thread saw the change) when any target goes up or down. */
     public void onHealthChange(Consumer<BackendPool> listener) {
         healthListeners.add(listener);
-    }
-
-    private static final class TargetStats {
-        final AtomicReference<HealthState> health = new AtomicReference<>(HealthState.INITIAL);
-        final AtomicInteger active = new AtomicInteger();
-        final LongAdder failures = new LongAdder();
     }
 }

@@ -51,7 +51,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void connectNext(Channel client) {
         InetSocketAddress clientAddress = (InetSocketAddress) client.remoteAddress();
-        Optional<Target> choice = listener.pool().choose(listener.port(), clientAddress.getAddress(), tried);
+        BackendPool pool = listener.pool();
+        Optional<Target> choice = pool.choose(listener.port(), clientAddress.getAddress(), tried);
         if (choice.isEmpty()) {
             log.debug("{}: no healthy endpoint for {} (tried {})", listener, clientAddress, tried);
             client.close();
@@ -60,13 +61,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Target target = choice.get();
         tried.add(target);
         ChannelFuture connect = listener.backendBootstrap(client.eventLoop(), target)
-                .handler(new Relay(client, idle))
+                .handler(new Relay(client, idle, pool.stats(target).bytesFromBackend))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                connected(client, connect.channel(), target);
+                connected(client, connect.channel(), pool, target);
             } else {
-                listener.pool().report(target, false, "connect failed: " + f.cause().getMessage());
+                pool.connectFailed(target, "connect failed: " + f.cause().getMessage());
                 if (client.isActive() && tried.size() <= listener.limits().retries()) {
                     connectNext(client);
                 } else {
@@ -76,12 +77,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void connected(Channel client, Channel backend, Target target) {
+    private void connected(Channel client, Channel backend, BackendPool pool, Target target) {
         if (!client.isActive()) {
             backend.close();
             return;
         }
-        BackendPool pool = listener.pool();
         pool.opened(target);
         backend.closeFuture().addListener(f -> pool.closed(target));
         ProxyProtocol pp = listener.service().config().proxyProtocol();
@@ -94,7 +94,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         early.forEach(msg -> backend.write(msg, backend.voidPromise()));
         early.clear();
         backend.flush();
-        client.pipeline().replace(this, "relay", new Relay(backend, idle));
+        TargetStats stats = pool.stats(target);
+        stats.bytesToBackend.add(earlyBytes);
+        client.pipeline().replace(this, "relay", new Relay(backend, idle, stats.bytesToBackend));
         if (clientDoneSending) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         } else {

@@ -1,6 +1,5 @@
 package io.floatlb.dataplane.proxy;
 
-import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.core.select.Target;
@@ -12,25 +11,21 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 
-/** The listening socket of one {@code VIP:port}. */
+/** The listening socket of one {@code VIP:port}; it outlives reloads that keep that address. */
 public final class ProxyListener {
     private final ServiceProxy service;
-    private final PortMapping port;
     private final HostPort address;
-    private final int connectTimeoutMillis;
     private Listening listening;
 
-    ProxyListener(ServiceProxy service, PortMapping port) {
+    ProxyListener(ServiceProxy service, HostPort address) {
         this.service = service;
-        this.port = port;
-        this.address = new HostPort(service.config().vip(), port.port());
-        this.connectTimeoutMillis = (int) service.config().limits().connectTimeout().toMillis();
+        this.address = address;
     }
 
     /** A bootstrap for a backend connection on the client's own event loop. */
     Bootstrap backendBootstrap(EventLoop loop, Target target) {
         return transport().client(loop, target.endpoint().address())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits().connectTimeout().toMillis())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
@@ -61,8 +56,8 @@ public final class ProxyListener {
         return service.pool();
     }
 
-    PortMapping port() {
-        return port;
+    int port() {
+        return address.port();
     }
 
     ProxyLimits limits() {

@@ -1,5 +1,6 @@
 package io.floatlb.dataplane.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +25,20 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
     private final IdleTimeout idle;
+    private final LongAdder bytes;
 
-    Relay(Channel peer, IdleTimeout idle) {
+    /** @param bytes counts what this side reads (and passes on) */
+    Relay(Channel peer, IdleTimeout idle, LongAdder bytes) {
         this.peer = peer;
         this.idle = idle;
+        this.bytes = bytes;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            bytes.add(b.readableBytes());
+        }
         if (peer.isActive()) {
             peer.write(msg, peer.voidPromise());
         } else {

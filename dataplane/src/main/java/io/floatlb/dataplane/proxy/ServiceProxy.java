@@ -1,15 +1,16 @@
 package io.floatlb.dataplane.proxy;
 
-import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,40 +19,69 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One service on this node: its listeners, its backend pool and its client connections,
- * which it admits up to the service's limit and drains on stop.
+ * which it admits up to the service's limit and drains on stop. A reload
+ * ({@link #update}) swaps config and pool under running connections.
  */
 public final class ServiceProxy {
     private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
 
-    private final ServiceConfig config;
-    private final BackendPool pool;
+    private volatile ServiceConfig config;
+    private volatile BackendPool pool;
     private final Transport transport;
-    private final List<ProxyListener> listeners = new ArrayList<>();
+    private final Map<HostPort, ProxyListener> listeners = new LinkedHashMap<>();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
 
     public ServiceProxy(ServiceConfig config, BackendPool pool, Transport transport) {
         this.config = config;
         this.pool = pool;
         this.transport = transport;
-        for (PortMapping port : config.ports()) {
-            listeners.add(new ProxyListener(this, port));
-        }
     }
 
     /** Binds every port; fails with the address that could not be bound. */
-    public void start() {
-        for (ProxyListener l : listeners) {
+    public synchronized void start() {
+        listeners.putAll(bind(addresses(config)));
+        log.info("service {}: listening on {}", config.name(), listeners.keySet());
+    }
+
+    /**
+     * Moves the service to a reloaded config and its pool. New ports are bound first, so a
+     * port that cannot be bound changes nothing; listeners on kept addresses stay open (no
+     * client sees a refused connect); established connections go on with their backends.
+     */
+    public synchronized void update(ServiceConfig next, BackendPool nextPool) {
+        List<HostPort> wanted = addresses(next);
+        Map<HostPort, ProxyListener> added = bind(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
+        this.pool = nextPool;
+        this.config = next;
+        listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList()
+                .forEach(a -> listeners.remove(a).close());
+        listeners.putAll(added);
+        if (!added.isEmpty()) {
+            log.info("service {}: now also listening on {}", next.name(), added.keySet());
+        }
+    }
+
+    private static List<HostPort> addresses(ServiceConfig s) {
+        return s.ports().stream().map(p -> new HostPort(s.vip(), p.port())).toList();
+    }
+
+    private Map<HostPort, ProxyListener> bind(List<HostPort> addresses) {
+        Map<HostPort, ProxyListener> bound = new LinkedHashMap<>();
+        for (HostPort a : addresses) {
+            ProxyListener l = new ProxyListener(this, a);
             try {
                 l.bind();
             } catch (IllegalStateException e) {
-                listeners.forEach(ProxyListener::close);
-                throw new IllegalStateException("cannot listen on " + l.address() + " for service " + config.name()
+                bound.values().forEach(ProxyListener::close);
+                throw new IllegalStateException("cannot listen on " + a + " for service " + config.name()
                         + ": " + e.getMessage(), e);
             }
+            bound.put(a, l);
         }
-        log.info("service {}: listening on {}", config.name(), listeners.stream().map(ProxyListener::address).toList());
+        return bound;
     }
 
     /** Counts the client in, or refuses it when the service is at its connection limit. */
@@ -61,14 +91,15 @@ public final class ServiceProxy {
             rejected.increment();
             return false;
         }
+        accepted.increment();
         clients.add(client);
         client.closeFuture().addListener(f -> active.decrementAndGet());
         return true;
     }
 
     /** Closes the listeners: new clients are refused, established ones carry on. */
-    public void stopAccepting() {
-        listeners.forEach(ProxyListener::close);
+    public synchronized void stopAccepting() {
+        listeners.values().forEach(ProxyListener::close);
     }
 
     /**
@@ -111,6 +142,10 @@ public final class ServiceProxy {
 
     public int activeConnections() {
         return active.get();
+    }
+
+    public long acceptedConnections() {
+        return accepted.sum();
     }
 
     public long rejectedConnections() {

@@ -84,6 +84,6 @@ class HealthCheckerTest {
         checker = new HealthChecker(pool, transport);
         checker.start();
         assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).isTrue();
-        assertThat(pool.failures(t)).isGreaterThanOrEqualTo(2);
+        assertThat(pool.stats(t).checkFailures()).isGreaterThanOrEqualTo(2);
     }
 }

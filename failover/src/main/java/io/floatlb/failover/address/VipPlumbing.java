@@ -46,14 +46,7 @@ public final class VipPlumbing implements AutoCloseable {
     }
 
     private void apply(List<InetAddress> vips, List<String> interfaces) {
-        for (String itf : interfaces) {
-            if (!Names.isInterface(itf)) {
-                throw new IllegalArgumentException("'" + itf + "' is not an interface name");
-            }
-            if (!Files.isDirectory(Path.of("/sys/class/net", itf))) {
-                throw new IllegalStateException("interface " + itf + " (from l2-advertisements) does not exist on this host");
-            }
-        }
+        validate(interfaces);
         if (Commands.run(List.of("ip", "link", "show", "dev", DUMMY)).exit() != 0) {
             Commands.Result made = Commands.run(List.of("ip", "link", "add", DUMMY, "type", "dummy"));
             createdDummy = made.exit() == 0;
@@ -63,19 +56,49 @@ public final class VipPlumbing implements AutoCloseable {
             }
         }
         Commands.check(List.of("ip", "link", "set", "dev", device, "up"));
-        List<String> sysctlScopes = new ArrayList<>(interfaces);
-        sysctlScopes.add("all");
-        for (String scope : sysctlScopes) {
-            sysctl(scope, "arp_ignore", "1");
-            sysctl(scope, "arp_announce", "2");
-        }
+        silenceKernelArp("all");
+        update(vips, interfaces);
+    }
+
+    /**
+     * A reload: adds the new VIPs and interfaces, removes the VIPs no longer announced.
+     * Kernel ARP stays off on an interface until close, even if it is no longer advertised.
+     */
+    public void update(List<InetAddress> vips, List<String> interfaces) {
+        validate(interfaces);
+        interfaces.forEach(this::silenceKernelArp);
         for (InetAddress vip : vips) {
-            String prefix = vip instanceof Inet4Address ? "/32" : "/128";
-            Commands.check(List.of("ip", "addr", "replace", IpAddresses.format(vip) + prefix, "dev", device));
-            added.add(vip);
+            if (!added.contains(vip)) {
+                Commands.check(List.of("ip", "addr", "replace", withPrefix(vip), "dev", device));
+                added.add(vip);
+            }
+        }
+        for (InetAddress gone : added.stream().filter(v -> !vips.contains(v)).toList()) {
+            Commands.run(List.of("ip", "addr", "del", withPrefix(gone), "dev", device));
+            added.remove(gone);
         }
         log.info("VIPs {} on {}; kernel ARP for them off on {}", vips.stream().map(IpAddresses::format).toList(),
                 device, interfaces);
+    }
+
+    private static void validate(List<String> interfaces) {
+        for (String itf : interfaces) {
+            if (!Names.isInterface(itf)) {
+                throw new IllegalArgumentException("'" + itf + "' is not an interface name");
+            }
+            if (!Files.isDirectory(Path.of("/sys/class/net", itf))) {
+                throw new IllegalStateException("interface " + itf + " (from l2-advertisements) does not exist on this host");
+            }
+        }
+    }
+
+    private void silenceKernelArp(String scope) {
+        sysctl(scope, "arp_ignore", "1");
+        sysctl(scope, "arp_announce", "2");
+    }
+
+    private static String withPrefix(InetAddress vip) {
+        return IpAddresses.format(vip) + (vip instanceof Inet4Address ? "/32" : "/128");
     }
 
     private void sysctl(String scope, String key, String value) {
@@ -93,8 +116,7 @@ public final class VipPlumbing implements AutoCloseable {
     @Override
     public void close() {
         for (InetAddress vip : added) {
-            String prefix = vip instanceof Inet4Address ? "/32" : "/128";
-            Commands.run(List.of("ip", "addr", "del", IpAddresses.format(vip) + prefix, "dev", device));
+            Commands.run(List.of("ip", "addr", "del", withPrefix(vip), "dev", device));
         }
         added.clear();
         if (createdDummy) {

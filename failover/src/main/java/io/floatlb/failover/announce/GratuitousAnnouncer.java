@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Tells the LAN about a new owner: a burst of gratuitous ARPs (unsolicited neighbor
@@ -17,13 +18,14 @@ public final class GratuitousAnnouncer {
     /** Delays after takeover, in milliseconds. */
     static final long[] BURST = {0, 50, 200, 500, 1000, 2000, 4000};
 
-    private final List<NeighborResponder> responders;
+    private final Supplier<List<NeighborResponder>> responders;
     private final Predicate<InetAddress> owned;
     private final ScheduledExecutorService exec;
 
-    public GratuitousAnnouncer(List<NeighborResponder> responders, Predicate<InetAddress> owned,
+    /** @param responders the responders of the moment (a reload may replace them) */
+    public GratuitousAnnouncer(Supplier<List<NeighborResponder>> responders, Predicate<InetAddress> owned,
                                ScheduledExecutorService exec, Duration refresh) {
-        this.responders = List.copyOf(responders);
+        this.responders = responders;
         this.owned = owned;
         this.exec = exec;
         long every = refresh.toMillis();
@@ -37,12 +39,12 @@ public final class GratuitousAnnouncer {
     }
 
     private void refresh() {
-        responders.forEach(r -> r.vips().forEach(this::send));
+        responders.get().forEach(r -> r.vips().forEach(this::send));
     }
 
     private void send(InetAddress vip) {
         if (owned.test(vip)) {
-            responders.forEach(r -> r.announce(vip));
+            responders.get().forEach(r -> r.announce(vip));
         }
     }
 }

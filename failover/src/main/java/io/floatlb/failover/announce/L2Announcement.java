@@ -5,6 +5,7 @@ import io.floatlb.failover.address.VipPlumbing;
 import io.floatlb.failover.election.ZooKeeperOwnership;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,46 +14,43 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Predicate;
 
 /**
  * Layer-2 announcement of this node's VIPs: address plumbing, one ARP/NDP responder per
- * advertised interface, and gratuitous ARPs (unsolicited neighbor advertisements) on takeover. Absent when no advertisement
- * covers any VIP (a loopback VIP needs no root and no interface changes).
+ * advertised interface, and gratuitous ARPs (unsolicited neighbor advertisements) on takeover.
+ * Absent when no advertisement covers any VIP (a loopback VIP needs no root and no
+ * interface changes).
  */
 public final class L2Announcement implements AutoCloseable {
-
     private final VipPlumbing plumbing;
-    private final List<NeighborResponder> responders;
+    private final ZooKeeperOwnership ownership;
     private final ScheduledExecutorService exec;
+    private final GratuitousAnnouncer announcer;
+    private volatile Map<String, Set<InetAddress>> byInterface;
+    private volatile List<NeighborResponder> responders;
 
-    private L2Announcement(VipPlumbing plumbing, List<NeighborResponder> responders, ScheduledExecutorService exec) {
+    private L2Announcement(VipPlumbing plumbing, ZooKeeperOwnership ownership, ScheduledExecutorService exec,
+                           Map<String, Set<InetAddress>> byInterface, List<NeighborResponder> responders,
+                           FloatlbConfig config) {
         this.plumbing = plumbing;
-        this.responders = responders;
+        this.ownership = ownership;
         this.exec = exec;
+        this.byInterface = byInterface;
+        this.responders = responders;
+        this.announcer = new GratuitousAnnouncer(() -> this.responders, ownership::ownedHere, exec,
+                config.announceRefresh());
     }
 
     public static Optional<L2Announcement> start(FloatlbConfig config, ZooKeeperOwnership ownership) {
-        Map<String, Set<InetAddress>> byInterface = new LinkedHashMap<>();
-        Set<InetAddress> announced = new LinkedHashSet<>();
-        for (InetAddress vip : config.servicesByVip().keySet()) {
-            List<String> interfaces = config.announceInterfaces(vip);
-            if (interfaces.isEmpty()) {
-                continue;
-            }
-            announced.add(vip);
-            interfaces.forEach(i -> byInterface.computeIfAbsent(i, k -> new LinkedHashSet<>()).add(vip));
-        }
-        if (announced.isEmpty()) {
+        Map<String, Set<InetAddress>> byInterface = byInterface(config);
+        if (byInterface.isEmpty()) {
             return Optional.empty();
         }
-        VipPlumbing plumbing = VipPlumbing.setUp(List.copyOf(announced), List.copyOf(byInterface.keySet()));
-        Predicate<InetAddress> owned = ownership::ownedHere;
-        List<NeighborResponder> responders = new ArrayList<>();
+        VipPlumbing plumbing = VipPlumbing.setUp(announced(byInterface), List.copyOf(byInterface.keySet()));
+        List<NeighborResponder> responders;
         try {
-            byInterface.forEach((itf, vips) -> responders.add(NeighborResponder.open(itf, vips, owned)));
+            responders = open(byInterface, ownership);
         } catch (RuntimeException e) {
-            responders.forEach(NeighborResponder::close);
             plumbing.close();
             throw e;
         }
@@ -61,11 +59,73 @@ public final class L2Announcement implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        GratuitousAnnouncer announcer = new GratuitousAnnouncer(responders, owned, exec, config.announceRefresh());
-        ownership.onAcquired(announcer::takenOver);
+        L2Announcement a = new L2Announcement(plumbing, ownership, exec, byInterface, responders, config);
+        ownership.onAcquired(a.announcer::takenOver);
         // A VIP won before the responders were ready still needs its announcement.
-        announced.stream().filter(ownership::ownedHere).forEach(announcer::takenOver);
-        return Optional.of(new L2Announcement(plumbing, responders, exec));
+        a.announceOwned(announced(byInterface));
+        return Optional.of(a);
+    }
+
+    /** Whether a config announces anything at all (else a running announcement closes on reload). */
+    public static boolean needed(FloatlbConfig config) {
+        return !byInterface(config).isEmpty();
+    }
+
+    /**
+     * A reload: VIP addresses added and removed, and, where an interface's VIPs changed, a
+     * new responder opened before the old one closes (for a moment both may answer; never
+     * neither). Unchanged interfaces keep their responders and counters.
+     */
+    public synchronized void update(FloatlbConfig next) {
+        Map<String, Set<InetAddress>> wanted = byInterface(next);
+        if (wanted.equals(byInterface)) {
+            return;
+        }
+        plumbing.update(announced(wanted), List.copyOf(wanted.keySet()));
+        Map<String, Set<InetAddress>> changed = new LinkedHashMap<>(wanted);
+        changed.entrySet().removeIf(e -> e.getValue().equals(byInterface.get(e.getKey())));
+        List<NeighborResponder> opened = open(changed, ownership);
+        List<NeighborResponder> kept = new ArrayList<>();
+        List<NeighborResponder> retired = new ArrayList<>();
+        for (NeighborResponder r : responders) {
+            (changed.containsKey(r.interfaceName()) || !wanted.containsKey(r.interfaceName()) ? retired : kept).add(r);
+        }
+        kept.addAll(opened);
+        responders = List.copyOf(kept);
+        byInterface = wanted;
+        retired.forEach(NeighborResponder::close);
+        changed.values().forEach(this::announceOwned);
+    }
+
+    private void announceOwned(Collection<InetAddress> vips) {
+        vips.stream().filter(ownership::ownedHere).forEach(announcer::takenOver);
+    }
+
+    public List<NeighborResponder> responders() {
+        return responders;
+    }
+
+    private static Map<String, Set<InetAddress>> byInterface(FloatlbConfig config) {
+        Map<String, Set<InetAddress>> byInterface = new LinkedHashMap<>();
+        for (InetAddress vip : config.servicesByVip().keySet()) {
+            config.announceInterfaces(vip).forEach(i -> byInterface.computeIfAbsent(i, k -> new LinkedHashSet<>()).add(vip));
+        }
+        return byInterface;
+    }
+
+    private static List<InetAddress> announced(Map<String, Set<InetAddress>> byInterface) {
+        return byInterface.values().stream().flatMap(Set::stream).distinct().toList();
+    }
+
+    private static List<NeighborResponder> open(Map<String, Set<InetAddress>> byInterface, ZooKeeperOwnership ownership) {
+        List<NeighborResponder> opened = new ArrayList<>();
+        try {
+            byInterface.forEach((itf, vips) -> opened.add(NeighborResponder.open(itf, vips, ownership::ownedHere)));
+        } catch (RuntimeException e) {
+            opened.forEach(NeighborResponder::close);
+            throw e;
+        }
+        return opened;
     }
 
     @Override

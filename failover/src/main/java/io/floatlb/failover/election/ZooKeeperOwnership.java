@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEventType;
@@ -51,13 +52,15 @@ public final class ZooKeeperOwnership implements VipOwnership {
 
     private final CuratorFramework zk;
     private final String node;
-    private final Map<InetAddress, List<ServiceConfig>> vips;
+    private volatile Map<InetAddress, List<ServiceConfig>> vips;
     private final boolean failback;
     private final ContactLease lease;
     private final ScheduledExecutorService exec;
     private final CuratorCache cache;
     private final Set<InetAddress> owned = ConcurrentHashMap.newKeySet();
     private final List<Consumer<InetAddress>> onAcquired = new CopyOnWriteArrayList<>();
+    private final Map<InetAddress, LongAdder> won = new ConcurrentHashMap<>();
+    private final Map<InetAddress, LongAdder> lost = new ConcurrentHashMap<>();
     private final long heartbeatMillis;
     private volatile MemberState mine;
     private PersistentNode member;
@@ -101,9 +104,46 @@ public final class ZooKeeperOwnership implements VipOwnership {
         });
     }
 
+    /**
+     * A reload: the VIPs and the services behind each may have changed. VIPs no longer
+     * configured are released (stop answering first, as always); new ones are competed for.
+     */
+    public void reconfigure(Map<InetAddress, List<ServiceConfig>> next) {
+        exec.execute(() -> {
+            Set.copyOf(owned).stream().filter(v -> !next.containsKey(v)).forEach(v -> release(v, "no longer configured"));
+            vips = Map.copyOf(next);
+            evaluate();
+        });
+    }
+
     /** Listeners run when this node has just taken a VIP (to send gratuitous ARPs). */
     public void onAcquired(Consumer<InetAddress> listener) {
         onAcquired.add(listener);
+    }
+
+    /** Times this node took the VIP. */
+    public long won(InetAddress vip) {
+        return count(won, vip);
+    }
+
+    /** Times this node stopped owning the VIP: handed over, released, or its session lost. */
+    public long lost(InetAddress vip) {
+        return count(lost, vip);
+    }
+
+    private static long count(Map<InetAddress, LongAdder> counts, InetAddress vip) {
+        LongAdder c = counts.get(vip);
+        return c == null ? 0 : c.sum();
+    }
+
+    private void stopOwning(InetAddress vip) {
+        if (owned.remove(vip)) {
+            lost.computeIfAbsent(vip, v -> new LongAdder()).increment();
+        }
+    }
+
+    public boolean connected() {
+        return zk.getZookeeperClient().isConnected();
     }
 
     @Override
@@ -137,7 +177,7 @@ public final class ZooKeeperOwnership implements VipOwnership {
                 if (!owned.isEmpty()) {
                     log.warn("ZooKeeper session lost: released {}", owned);
                 }
-                owned.clear();
+                Set.copyOf(owned).forEach(this::stopOwning);
             }
             case RECONNECTED, CONNECTED -> {
                 heartbeat();
@@ -184,7 +224,8 @@ public final class ZooKeeperOwnership implements VipOwnership {
                 case RELEASE -> release(vip, eligible.isEmpty() ? "no longer eligible" : "handing over to " + eligible.get(0));
                 case ACQUIRE -> exec.schedule(() -> acquire(vip), v.delayMillis(), TimeUnit.MILLISECONDS);
                 case STAND_BY -> {
-                    if (owned.remove(vip)) {
+                    if (owned.contains(vip)) {
+                        stopOwning(vip);
                         log.info("VIP {} now owned by {}: released", IpAddresses.format(vip), owner.orElse("nobody"));
                     }
                 }
@@ -198,7 +239,7 @@ public final class ZooKeeperOwnership implements VipOwnership {
         } else {
             // Our name on a znode of an earlier session (a restart within one session timeout):
             // it is not ours to hold; let it expire, then compete again.
-            owned.remove(vip);
+            stopOwning(vip);
         }
     }
 
@@ -210,6 +251,7 @@ public final class ZooKeeperOwnership implements VipOwnership {
             zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                     .forPath(ClusterPaths.vip(vip), node.getBytes(StandardCharsets.UTF_8));
             owned.add(vip);
+            won.computeIfAbsent(vip, v -> new LongAdder()).increment();
             log.info("VIP {} acquired by {}", IpAddresses.format(vip), node);
             onAcquired.forEach(l -> l.accept(vip));
         } catch (KeeperException.NodeExistsException lost) {
@@ -221,7 +263,7 @@ public final class ZooKeeperOwnership implements VipOwnership {
 
     /** Stop answering first, then delete the znode, so that a successor never overlaps. */
     private void release(InetAddress vip, String why) {
-        owned.remove(vip);
+        stopOwning(vip);
         try {
             Stat stat = zk.checkExists().forPath(ClusterPaths.vip(vip));
             if (stat != null && stat.getEphemeralOwner() == sessionId()) {

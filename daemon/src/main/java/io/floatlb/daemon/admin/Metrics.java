@@ -1,0 +1,161 @@
+package io.floatlb.daemon.admin;
+
+import io.floatlb.core.net.IpAddresses;
+import io.floatlb.core.select.Target;
+import io.floatlb.daemon.NodeRuntime;
+import io.floatlb.daemon.reload.ConfigReloader;
+import io.floatlb.dataplane.proxy.BackendPool;
+import io.floatlb.dataplane.proxy.ServiceProxy;
+import io.floatlb.dataplane.proxy.TargetStats;
+import io.floatlb.failover.announce.DropReason;
+import io.floatlb.failover.announce.NeighborResponder;
+import io.floatlb.failover.election.ZooKeeperOwnership;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The node's Prometheus metrics. Every value is read at scrape time from the counters the
+ * data path and the election keep anyway, so metrics cost the data path nothing and follow
+ * reloads (a removed service simply stops being reported).
+ */
+public final class Metrics {
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final NodeRuntime node;
+
+    /** Receives one sample: its value and its label values. */
+    private interface Sample {
+        void call(double value, String... labels);
+    }
+
+    private enum Kind { GAUGE, COUNTER }
+
+    public Metrics(NodeRuntime node, ConfigReloader reloader) {
+        this.node = node;
+        JvmMetrics.builder().register(registry);
+        services();
+        endpoints();
+        vips();
+        neighbors();
+        register(Kind.COUNTER, "floatlb_config_reloads_total",
+                "Config reloads, by result: applied, or rejected (invalid file or failed apply)", s -> {
+                    s.call(reloader.applied(), "applied");
+                    s.call(reloader.rejected(), "rejected");
+                }, "result");
+    }
+
+    public void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    private void register(Kind kind, String name, String help, Consumer<Sample> samples, String... labels) {
+        if (kind == Kind.GAUGE) {
+            GaugeWithCallback.builder().name(name).help(help).labelNames(labels)
+                    .callback(c -> samples.accept(c::call)).register(registry);
+        } else {
+            CounterWithCallback.builder().name(name).help(help).labelNames(labels)
+                    .callback(c -> samples.accept(c::call)).register(registry);
+        }
+    }
+
+    private void services() {
+        service(Kind.GAUGE, "floatlb_service_connections_active", "Open client connections of a service on this node",
+                ServiceProxy::activeConnections);
+        service(Kind.COUNTER, "floatlb_service_connections_total", "Client connections a service accepted on this node",
+                ServiceProxy::acceptedConnections);
+        service(Kind.COUNTER, "floatlb_service_connections_rejected_total",
+                "Client connections refused at the connection limit", ServiceProxy::rejectedConnections);
+    }
+
+    private void service(Kind kind, String name, String help, ToDoubleFunction<ServiceProxy> value) {
+        register(kind, name, help, s -> node.agent().proxies()
+                .forEach(p -> s.call(value.applyAsDouble(p), p.config().name())), "service");
+    }
+
+    private void endpoints() {
+        endpoint(Kind.GAUGE, "floatlb_endpoint_up", "1 when the endpoint passes its health checks", t -> t.up() ? 1 : 0);
+        endpoint(Kind.GAUGE, "floatlb_endpoint_connections_active", "Open connections to the endpoint",
+                TargetStats::active);
+        endpoint(Kind.COUNTER, "floatlb_endpoint_connections_total", "Connections made to the endpoint",
+                TargetStats::connections);
+        endpoint(Kind.COUNTER, "floatlb_endpoint_connect_failures_total",
+                "Connects to the endpoint that failed or timed out", TargetStats::connectFailures);
+        endpoint(Kind.COUNTER, "floatlb_endpoint_check_failures_total", "Failed health checks (and failed connects)",
+                TargetStats::checkFailures);
+        register(Kind.COUNTER, "floatlb_endpoint_bytes_total",
+                "Bytes relayed, by direction: to_backend (client to endpoint) or from_backend", s -> eachTarget(
+                        (labels, t) -> {
+                            s.call(t.bytesToBackend(), labels[0], labels[1], labels[2], "to_backend");
+                            s.call(t.bytesFromBackend(), labels[0], labels[1], labels[2], "from_backend");
+                        }), "service", "endpoint", "node", "direction");
+    }
+
+    private void endpoint(Kind kind, String name, String help, ToDoubleFunction<TargetStats> value) {
+        register(kind, name, help, s -> eachTarget((labels, t) -> s.call(value.applyAsDouble(t), labels)),
+                "service", "endpoint", "node");
+    }
+
+    private interface TargetSample {
+        void accept(String[] labels, TargetStats stats);
+    }
+
+    private void eachTarget(TargetSample each) {
+        for (ServiceProxy proxy : node.agent().proxies()) {
+            BackendPool pool = proxy.pool();
+            for (Target t : pool.targets()) {
+                each.accept(new String[] {proxy.config().name(), t.hostPort().toString(), t.node()}, pool.stats(t));
+            }
+        }
+    }
+
+    private void vips() {
+        vip(Kind.GAUGE, "floatlb_vip_owner", "1 while this node owns the VIP and may answer for it",
+                (o, vip) -> o.ownedHere(vip) ? 1 : 0);
+        vip(Kind.COUNTER, "floatlb_vip_elections_won_total", "Times this node took the VIP", ZooKeeperOwnership::won);
+        vip(Kind.COUNTER, "floatlb_vip_elections_lost_total",
+                "Times this node stopped owning the VIP (handed over, released, or session lost)", ZooKeeperOwnership::lost);
+    }
+
+    private void vip(Kind kind, String name, String help, ToDoubleBiFunction<ZooKeeperOwnership, InetAddress> value) {
+        register(kind, name, help, s -> {
+            ZooKeeperOwnership o = node.ownership();
+            node.agent().config().servicesByVip().keySet()
+                    .forEach(vip -> s.call(value.applyAsDouble(o, vip), IpAddresses.format(vip)));
+        }, "vip");
+    }
+
+    private void neighbors() {
+        answered("floatlb_vip_requests_answered_total",
+                "ARP requests and neighbor solicitations for the VIP this node answered", NeighborResponder::answered);
+        answered("floatlb_vip_announcements_total",
+                "Gratuitous ARPs and unsolicited neighbor advertisements sent for the VIP", NeighborResponder::announced);
+        register(Kind.COUNTER, "floatlb_neighbor_frames_dropped_total",
+                "ARP and neighbor-discovery frames the responder ignored, by reason", s -> responders().forEach(r -> {
+                    for (DropReason reason : DropReason.values()) {
+                        s.call(r.dropped(reason), r.interfaceName(), reason.label());
+                    }
+                }), "interface", "reason");
+    }
+
+    private void answered(String name, String help, ToDoubleBiFunction<NeighborResponder, InetAddress> value) {
+        register(Kind.COUNTER, name, help, s -> responders().forEach(r -> r.vips().forEach(
+                vip -> s.call(value.applyAsDouble(r, vip), IpAddresses.format(vip), r.interfaceName()))),
+                "vip", "interface");
+    }
+
+    private List<NeighborResponder> responders() {
+        return node.announcement().map(a -> a.responders()).orElse(List.of());
+    }
+}

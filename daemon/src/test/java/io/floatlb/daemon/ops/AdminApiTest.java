@@ -1,0 +1,95 @@
+package io.floatlb.daemon.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class AdminApiTest {
+    private static final String PYTHON = "/usr/bin/python3";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void metricsAreValidPrometheusTextAndMoveWithTraffic() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            String before = node.admin("GET", "/metrics").body();
+            for (int i = 0; i < 10; i++) {
+                KeepAliveClient.once(RunningNode.VIP, node.vipPort);
+            }
+            HttpResponse<String> after = node.admin("GET", "/metrics");
+            assertThat(after.statusCode()).isEqualTo(200);
+            assertThat(after.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+
+            String service = "{service=\"echo\"}";
+            assertThat(value(after.body(), "floatlb_service_connections_total" + service)
+                    - value(before, "floatlb_service_connections_total" + service)).isEqualTo(10);
+            String to21 = "{direction=\"to_backend\",endpoint=\"127.0.0.21:" + node.backendPort
+                    + "\",node=\"node1\",service=\"echo\"}";
+            assertThat(value(after.body(), "floatlb_endpoint_bytes_total" + to21))
+                    .isGreaterThan(value(before, "floatlb_endpoint_bytes_total" + to21));
+            assertThat(value(after.body(), "floatlb_endpoint_up{endpoint=\"127.0.0.21:" + node.backendPort
+                    + "\",node=\"node1\",service=\"echo\"}")).isEqualTo(1);
+            assertThat(value(after.body(), "floatlb_vip_owner{vip=\"127.0.0.20\"}")).isEqualTo(1);
+            assertThat(value(after.body(), "floatlb_config_reloads_total{result=\"rejected\"}")).isZero();
+
+            assertThat(parsedSamples(after.body())).as("samples the Prometheus parser read").isGreaterThan(30);
+        }
+    }
+
+    @Test
+    void statusHealthAndReadinessAnswerAndWrongUseIsRefused() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            assertThat(node.admin("GET", "/healthz").statusCode()).isEqualTo(200);
+            assertThat(node.admin("GET", "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> status = node.admin("GET", "/status");
+            assertThat(status.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(status.body()).contains("\"name\" : \"echo\"", "\"vip\" : \"127.0.0.20\"", "\"node\" : \"node1\"");
+            assertThat(node.admin("GET", "/status?o=wide").body()).contains("SERVICE", "echo", "node1=2/2", "DRIFT");
+            assertThat(node.admin("GET", "/reload").statusCode()).isEqualTo(405);
+            assertThat(node.admin("POST", "/metrics").statusCode()).isEqualTo(405);
+            assertThat(node.admin("GET", "/nope").statusCode()).isEqualTo(404);
+            HttpResponse<String> unchanged = node.admin("POST", "/reload");
+            assertThat(unchanged.statusCode()).isEqualTo(200);
+            assertThat(unchanged.body()).startsWith("unchanged");
+        }
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(m.find()).as("series %s in%n%s", series, metrics).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Parses the text with the Prometheus project's own Python parser: a syntax error fails the test. */
+    private static int parsedSamples(String metrics) throws IOException, InterruptedException {
+        assumeTrue(canParse(), "needs python3-prometheus-client (bin/install-test-deps installs it as root)");
+        Process p = new ProcessBuilder(PYTHON, "-c", """
+                import sys
+                from prometheus_client.parser import text_string_to_metric_families
+                print(sum(len(f.samples) for f in text_string_to_metric_families(sys.stdin.read())))
+                """).redirectErrorStream(true).start();
+        p.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("the parser said: %s", out).isZero();
+        return Integer.parseInt(out);
+    }
+
+    private static boolean canParse() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON, "-c", "import prometheus_client.parser").redirectErrorStream(true).start();
+        return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+}

@@ -1,0 +1,131 @@
+package io.floatlb.daemon.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reloads under load: held keep-alive connections and a stream of new connections keep
+ * running while the endpoints change and while a broken file is rejected.
+ */
+@Timeout(90)
+class HitlessReloadTest {
+    private static final int HELD = 16;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReloadThatChangesEndpointsLosesNoConnectionAndABrokenFileChangesNothing() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            List<KeepAliveClient> held = new ArrayList<>();
+            Map<KeepAliveClient, String> firstBackend = new ConcurrentHashMap<>();
+            for (int i = 0; i < HELD; i++) {
+                KeepAliveClient c = new KeepAliveClient(RunningNode.VIP, node.vipPort);
+                held.add(c);
+                firstBackend.put(c, c.request());
+            }
+            assertThat(Set.copyOf(firstBackend.values())).containsExactlyInAnyOrder("echo-21", "echo-22");
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong requests = new AtomicLong();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            Set<String> newConnectionBackends = ConcurrentHashMap.newKeySet();
+            AtomicBoolean reloaded = new AtomicBoolean();
+            Thread heldLoad = load(running, () -> {
+                for (KeepAliveClient c : held) {
+                    String b = c.request();
+                    if (!b.equals(firstBackend.get(c))) {
+                        failures.add("a held connection moved from " + firstBackend.get(c) + " to " + b);
+                    }
+                    requests.incrementAndGet();
+                }
+            }, failures);
+            Thread newLoad = load(running, () -> {
+                boolean after = reloaded.get();
+                String b = KeepAliveClient.once(RunningNode.VIP, node.vipPort);
+                if (after) {
+                    newConnectionBackends.add(b);
+                }
+                requests.incrementAndGet();
+            }, failures);
+
+            Thread.sleep(500);
+            node.replaceConfig(node.config(21, 23, 24));
+            awaitCount(() -> node.service.reloader().applied(), 1);
+            // Health checks of the added endpoints need a moment before new clients use them everywhere.
+            reloaded.set(true);
+            Thread.sleep(1000);
+
+            node.replaceConfig(node.config(21, 23, 24).replace("endpoints = [", "endpoints = [ { address = nonsense }"));
+            HttpResponse<String> rejected = node.admin("POST", "/reload");
+            Thread.sleep(700);
+
+            running.set(false);
+            heldLoad.join(10_000);
+            newLoad.join(10_000);
+
+            assertThat(failures).as("failed requests during the reloads (%d requests)", requests.get()).isEmpty();
+            assertThat(requests.get()).isGreaterThan(100);
+            for (KeepAliveClient c : held) {
+                assertThat(c.request()).as("a held connection still answers, from its first backend")
+                        .isEqualTo(firstBackend.get(c));
+                c.close();
+            }
+            assertThat(newConnectionBackends).as("new connections after the reload")
+                    .doesNotContain("echo-22").contains("echo-21", "echo-23", "echo-24");
+
+            assertThat(rejected.statusCode()).isEqualTo(400);
+            assertThat(rejected.body()).contains("floatlb.conf:").contains("address");
+            assertThat(node.service.reloader().rejected()).isGreaterThanOrEqualTo(1);
+            assertThat(node.service.reloader().applied()).isEqualTo(1);
+            Set<String> stillServed = new HashSet<>();
+            for (int i = 0; i < 12; i++) {
+                stillServed.add(KeepAliveClient.once(RunningNode.VIP, node.vipPort));
+            }
+            assertThat(stillServed).as("the running config keeps serving").containsExactlyInAnyOrder(
+                    "echo-21", "echo-23", "echo-24");
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static Thread load(AtomicBoolean running, Step step, List<String> failures) {
+        Thread t = new Thread(() -> {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (running.get() && System.nanoTime() < until) {
+                try {
+                    step.run();
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                    return;
+                }
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    private static void awaitCount(java.util.function.LongSupplier count, long atLeast) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (count.getAsLong() < atLeast && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(count.getAsLong()).as("reloads seen").isGreaterThanOrEqualTo(atLeast);
+    }
+}

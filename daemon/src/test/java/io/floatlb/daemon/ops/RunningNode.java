@@ -1,0 +1,110 @@
+package io.floatlb.daemon.ops;
+
+import io.floatlb.core.config.ConfigLoader;
+import io.floatlb.core.net.HostPort;
+import io.floatlb.daemon.NodeService;
+import io.floatlb.dataplane.echo.EchoServer;
+import io.floatlb.dataplane.transport.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A node as {@code floatlb run} starts it (config file, embedded ZooKeeper, admin API), in
+ * this JVM, with echo backends echo-21..echo-24 on 127.0.0.21-24 and the VIP on 127.0.0.20.
+ */
+final class RunningNode implements AutoCloseable {
+    static final String VIP = "127.0.0.20";
+
+    final Path dir;
+    final Path file;
+    final int vipPort;
+    final int backendPort;
+    final int adminPort;
+    private final Transport backendLoops = Transport.create(1);
+    private final List<EchoServer> backends = new ArrayList<>();
+    final NodeService service;
+
+    RunningNode(Path dir, int... endpoints) throws Exception {
+        this.dir = dir;
+        this.file = dir.resolve("floatlb.conf");
+        this.vipPort = freePort();
+        this.backendPort = freePort();
+        this.adminPort = freePort();
+        try {
+            for (int i = 21; i <= 24; i++) {
+                backends.add(EchoServer.start(backendLoops, new HostPort(InetAddress.getByName("127.0.0." + i),
+                        backendPort), "echo-" + i, "node1"));
+            }
+            Files.writeString(file, config(endpoints));
+            service = NodeService.start(file, ConfigLoader.load(file).config());
+        } catch (Exception e) {
+            closeBackends();
+            throw e;
+        }
+    }
+
+    /** The config with these endpoints (last octets), each "21:3" with a weight. */
+    String config(int... endpoints) {
+        String list = java.util.Arrays.stream(endpoints)
+                .mapToObj(e -> "{ address = \"127.0.0." + e + "\", node = node1, weight = " + (e == 21 ? 3 : 1) + " }")
+                .collect(Collectors.joining("\n"));
+        return """
+                floatlb {
+                  node.name = node1
+                  drain-timeout = 2s
+                  admin.listen = "127.0.0.1:%d"
+                  services.echo {
+                    vip = "%s"
+                    ports = [{ port = %d, target-port = %d }]
+                    anti-affinity = preferred
+                    health-check { kind = tcp, interval = 200ms, timeout = 100ms }
+                    endpoints = [
+                %s
+                    ]
+                  }
+                }
+                """.formatted(adminPort, VIP, vipPort, backendPort, list);
+    }
+
+    /** Replaces the file the way config management does: write aside, then rename over it. */
+    void replaceConfig(String content) throws IOException {
+        Path next = dir.resolve("floatlb.conf.new");
+        Files.writeString(next, content);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    HttpResponse<String> admin(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void closeBackends() {
+        backends.forEach(EchoServer::close);
+        backendLoops.close();
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        closeBackends();
+    }
+}
