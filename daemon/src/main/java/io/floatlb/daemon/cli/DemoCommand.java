@@ -66,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Inspect it: bin/floatlb status -o wide, curl http://" + config.adminListen() + "/metrics; edit "
                 + file + " and it reloads.");
         System.out.println();
-        UntilStopped.await("demo", () -> {
+        UntilStopped.await(() -> {
             node.close();
             backends.forEach(EchoServer::close);
             backendLoops.close();

@@ -32,7 +32,7 @@ public final class EchoCommand implements Callable<Integer> {
             throw e;
         }
         System.out.printf("echo backend %s (node %s) listening on %s%n", name, node, echo.address());
-        UntilStopped.await("echo", () -> {
+        UntilStopped.await(() -> {
             echo.close();
             transport.close();
         });

@@ -38,7 +38,7 @@ public final class RunCommand implements Callable<Integer> {
         NodeService node = NodeService.start(file, v.config());
         // The handler must return at once: the reload runs on a thread of its own.
         Signal.handle(new Signal("HUP"), sig -> new Thread(() -> node.reloader().reload("SIGHUP"), "sighup").start());
-        UntilStopped.await("agent", node::close);
+        UntilStopped.await(node::close);
         return 0;
     }
 }

@@ -55,7 +55,7 @@ public final class ZkCommand implements Callable<Integer> {
         var server = EmbeddedZooKeeper.start(p, data);
         System.out.printf("ZooKeeper %s on %s (data %s)%n",
                 peers == null ? "standalone" : "member " + id + " of " + peers.size(), listen, data);
-        UntilStopped.await("zk", server::close);
+        UntilStopped.await(server::close);
         return 0;
     }
 }

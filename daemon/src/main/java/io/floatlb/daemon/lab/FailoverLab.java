@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Two floatlb nodes, a ZooKeeper host and a client on a namespace LAN, each node with an echo
@@ -297,6 +299,19 @@ public final class FailoverLab implements AutoCloseable {
 
     public LabNetwork network() {
         return net;
+    }
+
+    /** Runs a floatlb command (status, reload) in a node's namespace, against that node's agent; returns its output. */
+    public String floatlbOn(String node, String... args) {
+        return net.run(node, floatlb(args).toArray(String[]::new));
+    }
+
+    /** Edits a node's config file in place, as an operator would (written aside, then renamed over it). */
+    public void editConfig(String node, UnaryOperator<String> edit) throws IOException {
+        Path conf = dir.resolve(node + ".conf");
+        Path next = dir.resolve(node + ".conf.new");
+        Files.writeString(next, edit.apply(Files.readString(conf)));
+        Files.move(next, conf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private String config(String node) {

@@ -211,4 +211,54 @@ class FailoverEndToEndTest {
                 .noneMatch(f -> f.split(" ")[1].equals(ownerMac) && Long.parseLong(f.split(" ")[0]) > resumedAt[0]);
         assertThat(lab.owner()).isEqualTo(successor);
     }
+
+    @Test
+    @Order(9)
+    void statusShowsTheOwnerAndBothNodesEndpointsAndFlagsANodeWhoseConfigDiffers() throws Exception {
+        String owner = lab.owner();
+        String table = lab.floatlbOn("n1", "status", "-o", "wide");
+        assertThat(table).as(table).containsPattern("echo\\s+198\\.18\\.0\\.100\\s+80:8080/TCP\\s+local\\s+" + owner
+                + "\\s+n1=1/1 n2=1/1");
+        assertThat(table).containsPattern("n1\\s+live\\s+\\w+\\s+-").containsPattern("n2\\s+live\\s+\\w+\\s+-");
+
+        lab.editConfig("n2", c -> c.replace("drain-timeout = 2s", "drain-timeout = 3s"));
+        lab.floatlbOn("n2", "reload");
+        String drifted = awaitStatus("n1", s -> DRIFT_ROW.matcher(s).find());
+        assertThat(drifted).as(drifted).containsPattern("n2\\s+live\\s+\\w+\\s+DRIFT")
+                .containsPattern("n1\\s+live\\s+\\w+\\s+-");
+        assertThat(lab.floatlbOn("n2", "status")).as("n2 sees the same drift from its side")
+                .containsPattern("n1\\s+live\\s+\\w+\\s+DRIFT");
+
+        lab.editConfig("n2", c -> c.replace("drain-timeout = 3s", "drain-timeout = 2s"));
+        lab.floatlbOn("n2", "reload");
+        assertThat(awaitStatus("n1", s -> !DRIFT_ROW.matcher(s).find())).doesNotContainPattern(DRIFT_ROW);
+    }
+
+    /** A reload that adds a VIP: the new address is plumbed, elected and answered for by ARP. */
+    @Test
+    @Order(10)
+    void aReloadThatAddsAVipAnnouncesIt() throws Exception {
+        String vip2 = LabNetwork.SUBNET + "101";
+        for (String n : FailoverLab.NODES) {
+            lab.editConfig(n, c -> c.replace("[\"" + FailoverLab.VIP + "/32\"]", "[\"" + FailoverLab.VIP + "-" + vip2 + "\"]")
+                    + "floatlb.services.echo2 = ${floatlb.services.echo} { vip = \"" + vip2 + "\" }\n");
+            assertThat(lab.floatlbOn(n, "reload")).containsAnyOf("applied", "unchanged");
+        }
+        assertThat(lab.awaitServed(vip2, Duration.ofSeconds(10))).as("the added VIP is served").isTrue();
+        String owner2 = lab.owner(vip2);
+        assertThat(lab.network().neighbour("cl", vip2)).isEqualTo(lab.network().mac(owner2));
+        assertThat(lab.owner()).as("the first VIP is still served").isIn(FailoverLab.NODES);
+    }
+
+    private static final java.util.regex.Pattern DRIFT_ROW = java.util.regex.Pattern.compile("live\\s+\\w+\\s+DRIFT");
+
+    private String awaitStatus(String node, java.util.function.Predicate<String> done) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String status = lab.floatlbOn(node, "status", "-o", "wide");
+        while (!done.test(status) && System.nanoTime() < until) {
+            Thread.sleep(200);
+            status = lab.floatlbOn(node, "status", "-o", "wide");
+        }
+        return status;
+    }
 }

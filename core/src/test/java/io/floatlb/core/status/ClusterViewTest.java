@@ -1,0 +1,90 @@
+package io.floatlb.core.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floatlb.core.config.ConfigLoader;
+import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.election.MemberState;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClusterViewTest {
+    private final FloatlbConfig config;
+
+    ClusterViewTest() throws Exception {
+        config = ConfigLoader.parseString("""
+                floatlb {
+                  node.name = n1
+                  services.web {
+                    vip = "127.0.0.10"
+                    ports = [{ port = 80, target-port = 8080 }]
+                    endpoints = [
+                      { address = "127.0.0.11", node = n1 }
+                      { address = "127.0.0.12", node = n2 }
+                      { address = "127.0.0.13", node = n2 }
+                      { address = "127.0.0.14", node = n3 }
+                    ]
+                  }
+                }
+                """, "view.conf").config();
+    }
+
+    private static MemberState member(String node, String digest, int healthy, int total) {
+        return new MemberState(node, digest, Map.of("web", new MemberState.EndpointCount(healthy, total)));
+    }
+
+    private static final ClusterView.LocalView NOTHING_CHECKED_HERE = new ClusterView.LocalView() {
+        @Override
+        public int healthyHere(String service, String node) {
+            return node.equals("n3") ? 1 : -1;
+        }
+
+        @Override
+        public int activeConnections(String service) {
+            return 7;
+        }
+    };
+
+    @Test
+    void eachNodeReportsItsOwnEndpointsAndTheOddDigestIsDrift() {
+        String mine = config.digest();
+        ClusterView view = ClusterView.of(config,
+                Map.of("n1", member("n1", mine, 1, 1), "n2", member("n2", "other", 1, 2),
+                        "n4", new MemberState("n4", mine, Map.of())),
+                vip -> Optional.of("n2"), NOTHING_CHECKED_HERE);
+
+        ServiceStatus web = view.services().get(0);
+        assertThat(web.owner()).isEqualTo("n2");
+        assertThat(web.activeConnections()).isEqualTo(7);
+        assertThat(web.endpoints()).containsExactly(
+                new ServiceStatus.NodeEndpoints("n1", 1, 1),
+                new ServiceStatus.NodeEndpoints("n2", 1, 2),
+                new ServiceStatus.NodeEndpoints("n3", 1, 1));
+        assertThat(view.nodes()).containsExactly(
+                new NodeStatus("n1", true, mine, false, java.util.List.of()),
+                new NodeStatus("n2", true, "other", true, java.util.List.of("127.0.0.10")),
+                new NodeStatus("n3", false, "", false, java.util.List.of()),
+                new NodeStatus("n4", true, mine, false, java.util.List.of()));
+        assertThat(StatusTable.render(view, true)).containsPattern("n2\\s+live\\s+other\\s+DRIFT\\s+127.0.0.10")
+                .containsPattern("n3\\s+down\\s+-\\s+-").contains("n1=1/1 n2=1/2 n3=1/1");
+    }
+
+    @Test
+    void onATieTheAskingNodesOwnDigestIsTheReference() {
+        ClusterView view = ClusterView.of(config,
+                Map.of("n1", member("n1", config.digest(), 1, 1), "n2", member("n2", "other", 2, 2)),
+                vip -> Optional.empty(), NOTHING_CHECKED_HERE);
+        assertThat(view.nodes()).filteredOn(NodeStatus::drift).extracting(NodeStatus::node).containsExactly("n2");
+        assertThat(view.services().get(0).endpoints()).contains(new ServiceStatus.NodeEndpoints("n3", 1, 1));
+        assertThat(StatusTable.render(view, false)).contains("<none>");
+    }
+
+    @Test
+    void theJsonCarriesEveryField() {
+        ClusterView view = ClusterView.of(config, Map.of("n1", member("n1", config.digest(), 1, 1)),
+                vip -> Optional.of("n1"), NOTHING_CHECKED_HERE);
+        assertThat(StatusJson.render(view)).contains("\"owner\" : \"n1\"", "\"policy\" : \"cluster\"",
+                "\"target-port\" : 8080", "\"healthy\" : null", "\"drift\" : false", "\"live\" : false");
+    }
+}
