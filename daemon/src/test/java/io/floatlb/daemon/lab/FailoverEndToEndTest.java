@@ -250,6 +250,31 @@ class FailoverEndToEndTest {
         assertThat(lab.owner()).as("the first VIP is still served").isIn(FailoverLab.NODES);
     }
 
+    /** Each ARP request the client's kernel sends is answered and counted by the owner, and ignored and counted by the other. */
+    @Test
+    @Order(11)
+    void theOwnerCountsTheRequestsItAnswersAndTheOtherNodeCountsThemAsNotItsToAnswer() throws Exception {
+        String owner = lab.owner();
+        String answered = "floatlb_vip_requests_answered_total{interface=\"eth0\",vip=\"" + FailoverLab.VIP + "\"}";
+        String notOwner = "floatlb_neighbor_frames_dropped_total{interface=\"eth0\",reason=\"not_owner\"}";
+        double answeredBefore = metric(owner, answered);
+        double ignoredBefore = metric(other(owner), notOwner);
+        for (int i = 0; i < 3; i++) {
+            lab.network().flushNeighbours("cl");
+            assertThat(lab.owner()).isEqualTo(owner);
+        }
+        assertThat(metric(owner, answered) - answeredBefore).as("requests the owner answered").isGreaterThanOrEqualTo(3);
+        assertThat(metric(other(owner), notOwner) - ignoredBefore).as("requests the other node left to the owner")
+                .isGreaterThanOrEqualTo(3);
+        assertThat(metric(other(owner), answered)).as("the other node answered none").isZero();
+    }
+
+    private double metric(String node, String series) {
+        String metrics = lab.network().run(node, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9180/metrics");
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not in the metrics of " + node));
+    }
+
     private static final java.util.regex.Pattern DRIFT_ROW = java.util.regex.Pattern.compile("live\\s+\\w+\\s+DRIFT");
 
     private String awaitStatus(String node, java.util.function.Predicate<String> done) throws InterruptedException {

@@ -64,13 +64,13 @@ class HitlessReloadTest {
             }, failures);
 
             Thread.sleep(500);
-            node.replaceConfig(node.config(21, 23, 24));
+            node.replaceConfig(node.config("cluster", 21, 23, 24));
             awaitCount(() -> node.service.reloader().applied(), 1);
             // Health checks of the added endpoints need a moment before new clients use them everywhere.
             reloaded.set(true);
             Thread.sleep(1000);
 
-            node.replaceConfig(node.config(21, 23, 24).replace("endpoints = [", "endpoints = [ { address = nonsense }"));
+            node.replaceConfig(node.config("cluster", 21, 23, 24).replace("endpoints = [", "endpoints = [ { address = nonsense }"));
             HttpResponse<String> rejected = node.admin("POST", "/reload");
             Thread.sleep(700);
 
@@ -127,5 +127,28 @@ class HitlessReloadTest {
             Thread.sleep(20);
         }
         assertThat(count.getAsLong()).as("reloads seen").isGreaterThanOrEqualTo(atLeast);
+    }
+
+    @Test
+    void aReloadSwitchesTheTrafficPolicy() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 23)) {
+            assertThat(backends(node, 12)).as("cluster: endpoints on every node").containsExactlyInAnyOrder(
+                    "echo-21", "echo-23");
+            try (KeepAliveClient held = new KeepAliveClient(RunningNode.VIP, node.vipPort)) {
+                String first = held.request();
+                node.replaceConfig(node.config("local", 21, 23));
+                awaitCount(() -> node.service.reloader().applied(), 1);
+                assertThat(backends(node, 12)).as("local: only this node's endpoints").containsExactly("echo-21");
+                assertThat(held.request()).as("an established connection stays where it is").isEqualTo(first);
+            }
+        }
+    }
+
+    private static Set<String> backends(RunningNode node, int requests) throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < requests; i++) {
+            seen.add(KeepAliveClient.once(RunningNode.VIP, node.vipPort));
+        }
+        return seen;
     }
 }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * A node as {@code floatlb run} starts it (config file, embedded ZooKeeper, admin API), in
- * this JVM, with echo backends echo-21..echo-24 on 127.0.0.21-24 and the VIP on 127.0.0.20.
+ * this JVM, with echo backends echo-21..echo-24 on 127.0.0.21-24 and the VIP on 127.0.0.20
+ * (policy {@code cluster} at start).
  */
 final class RunningNode implements AutoCloseable {
     static final String VIP = "127.0.0.20";
@@ -45,9 +46,9 @@ final class RunningNode implements AutoCloseable {
         try {
             for (int i = 21; i <= 24; i++) {
                 backends.add(EchoServer.start(backendLoops, new HostPort(InetAddress.getByName("127.0.0." + i),
-                        backendPort), "echo-" + i, "node1"));
+                        backendPort), "echo-" + i, i <= 22 ? "node1" : "node2"));
             }
-            Files.writeString(file, config(endpoints));
+            Files.writeString(file, config("cluster", endpoints));
             service = NodeService.start(file, ConfigLoader.load(file).config());
         } catch (Exception e) {
             closeBackends();
@@ -55,10 +56,14 @@ final class RunningNode implements AutoCloseable {
         }
     }
 
-    /** The config with these endpoints (last octets), each "21:3" with a weight. */
-    String config(int... endpoints) {
+    /**
+     * The config with these endpoints (last octets): 21 and 22 on node1 (this node), 23 and
+     * 24 on node2 (a node that is not running); 21 with weight 3.
+     */
+    String config(String policy, int... endpoints) {
         String list = java.util.Arrays.stream(endpoints)
-                .mapToObj(e -> "{ address = \"127.0.0." + e + "\", node = node1, weight = " + (e == 21 ? 3 : 1) + " }")
+                .mapToObj(e -> "{ address = \"127.0.0." + e + "\", node = " + (e <= 22 ? "node1" : "node2")
+                        + ", weight = " + (e == 21 ? 3 : 1) + " }")
                 .collect(Collectors.joining("\n"));
         return """
                 floatlb {
@@ -69,13 +74,14 @@ final class RunningNode implements AutoCloseable {
                     vip = "%s"
                     ports = [{ port = %d, target-port = %d }]
                     anti-affinity = preferred
+                    external-traffic-policy = %s
                     health-check { kind = tcp, interval = 200ms, timeout = 100ms }
                     endpoints = [
                 %s
                     ]
                   }
                 }
-                """.formatted(adminPort, VIP, vipPort, backendPort, list);
+                """.formatted(adminPort, VIP, vipPort, backendPort, policy, list);
     }
 
     /** Replaces the file the way config management does: write aside, then rename over it. */
