@@ -55,11 +55,7 @@ public final class AdminServer implements AutoCloseable {
             metrics.write(body);
             reply(x, 200, Metrics.CONTENT_TYPE, body.toByteArray());
         }));
-        server.createContext("/reload", x -> {
-            if (!x.getRequestMethod().equals("POST")) {
-                reply(x, 405, TEXT, "use POST /reload\n");
-                return;
-            }
+        server.createContext("/reload", only("POST", x -> {
             ConfigReloader.Outcome o = reloader.reload("admin API");
             int code = switch (o.result()) {
                 case APPLIED -> 200;
@@ -67,7 +63,7 @@ public final class AdminServer implements AutoCloseable {
                 case FAILED -> 500;
             };
             reply(x, code, TEXT, String.join("\n", o.lines()) + "\n");
-        });
+        }));
         server.createContext("/", x -> reply(x, 404, TEXT,
                 "no such endpoint; try /status, /metrics, /healthz, /readyz or POST /reload\n"));
         ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
@@ -100,10 +96,14 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static HttpHandler get(Handler h) {
+        return only("GET", h);
+    }
+
+    private static HttpHandler only(String method, Handler h) {
         return x -> {
             try (x) {
-                if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
-                    reply(x, 405, TEXT, "use GET\n");
+                if (!x.getRequestMethod().equals(method)) {
+                    reply(x, 405, TEXT, "use " + method + " " + x.getRequestURI().getPath() + "\n");
                     return;
                 }
                 h.handle(x);

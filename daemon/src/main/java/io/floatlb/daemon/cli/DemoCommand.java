@@ -29,6 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UntilStopped stop = UntilStopped.install();
         // A file, so that the demo can be reloaded and inspected like any node.
         Path file = Files.createTempFile("floatlb-demo", ".conf");
         file.toFile().deleteOnExit();
@@ -66,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Inspect it: bin/floatlb status -o wide, curl http://" + config.adminListen() + "/metrics; edit "
                 + file + " and it reloads.");
         System.out.println();
-        UntilStopped.await(() -> {
+        stop.await(() -> {
             node.close();
             backends.forEach(EchoServer::close);
             backendLoops.close();

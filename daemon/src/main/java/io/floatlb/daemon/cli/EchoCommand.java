@@ -23,6 +23,7 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        UntilStopped stop = UntilStopped.install();
         Transport transport = Transport.create(1);
         EchoServer echo;
         try {
@@ -32,7 +33,7 @@ public final class EchoCommand implements Callable<Integer> {
             throw e;
         }
         System.out.printf("echo backend %s (node %s) listening on %s%n", name, node, echo.address());
-        UntilStopped.await(() -> {
+        stop.await(() -> {
             echo.close();
             transport.close();
         });

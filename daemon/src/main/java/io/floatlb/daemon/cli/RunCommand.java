@@ -6,6 +6,7 @@ import io.floatlb.core.config.ValidatedConfig;
 import io.floatlb.daemon.NodeService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UntilStopped stop = UntilStopped.install();
         ValidatedConfig v;
         try {
             v = ConfigLoader.load(file);
@@ -35,10 +37,21 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         v.warnings().forEach(w -> log.warn("{}", w));
+        // Handled from the start: the JVM's default for SIGHUP would stop the agent. A reload
+        // asked for while the node starts comes to nothing (the node reads the file anyway).
+        AtomicReference<NodeService> started = new AtomicReference<>();
+        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> {
+            NodeService node = started.get();
+            if (node == null) {
+                log.info("SIGHUP while starting: the config being started is the file's");
+            } else {
+                node.reloader().reload("SIGHUP");
+            }
+        }, "sighup").start());
         NodeService node = NodeService.start(file, v.config());
-        // The handler must return at once: the reload runs on a thread of its own.
-        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> node.reloader().reload("SIGHUP"), "sighup").start());
-        UntilStopped.await(node::close);
+        started.set(node);
+        log.info("agent {} running: SIGHUP reloads {}, SIGTERM stops", v.config().nodeName(), file);
+        stop.await(node::close);
         return 0;
     }
 }

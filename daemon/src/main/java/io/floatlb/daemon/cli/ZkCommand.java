@@ -39,6 +39,7 @@ public final class ZkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UntilStopped stop = UntilStopped.install();
         Files.createDirectories(data);
         String host = listen.address().getHostAddress();
         Properties p;
@@ -55,7 +56,7 @@ public final class ZkCommand implements Callable<Integer> {
         var server = EmbeddedZooKeeper.start(p, data);
         System.out.printf("ZooKeeper %s on %s (data %s)%n",
                 peers == null ? "standalone" : "member " + id + " of " + peers.size(), listen, data);
-        UntilStopped.await(server::close);
+        stop.await(server::close);
         return 0;
     }
 }

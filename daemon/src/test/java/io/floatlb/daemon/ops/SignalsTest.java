@@ -36,7 +36,7 @@ class SignalsTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertThat(awaitLog(log, "admin API on")).as("the agent started: %s", Files.readString(log)).isTrue();
+            assertThat(awaitLog(log, "running: SIGHUP reloads")).as("the agent started: %s", Files.readString(log)).isTrue();
             signal(agent, "-HUP");
             assertThat(awaitLog(log, "reload (SIGHUP)")).as("SIGHUP reloads: %s", Files.readString(log)).isTrue();
             assertThat(agent.isAlive()).as("SIGHUP does not stop the agent").isTrue();
