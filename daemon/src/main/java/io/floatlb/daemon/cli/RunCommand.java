@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The node agent, as systemd starts it. Stops on SIGTERM/SIGINT after draining. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the node agent from a config file.")
@@ -40,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
         // Handled from the start: the JVM's default for SIGHUP would stop the agent. A reload
         // asked for while the node starts comes to nothing (the node reads the file anyway).
         AtomicReference<NodeService> started = new AtomicReference<>();
-        Signal.handle(new Signal("HUP"), sig -> new Thread(() -> {
+        SignalHandler before = Signal.handle(new Signal("HUP"), sig -> new Thread(() -> {
             NodeService node = started.get();
             if (node == null) {
                 log.info("SIGHUP while starting: the config being started is the file's");
@@ -48,6 +49,11 @@ public final class RunCommand implements Callable<Integer> {
                 node.reloader().reload("SIGHUP");
             }
         }, "sighup").start());
+        if (before == SignalHandler.SIG_IGN) {
+            // The JVM leaves a signal ignored at start ignored (as under nohup).
+            log.warn("SIGHUP is ignored in this process (started under nohup?): reload with 'floatlb reload' "
+                    + "or by saving the file");
+        }
         NodeService node = NodeService.start(file, v.config());
         started.set(node);
         log.info("agent {} running: SIGHUP reloads {}, SIGTERM stops", v.config().nodeName(), file);

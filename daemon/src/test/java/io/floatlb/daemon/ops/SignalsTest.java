@@ -32,7 +32,9 @@ class SignalsTest {
                 }
                 """.formatted(adminPort, RunningNode.freePort()));
         Path log = dir.resolve("agent.log");
-        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // env resets SIGHUP to its default: a test runner started under nohup passes it on ignored.
+        Process agent = new ProcessBuilder("env", "--default-signal=HUP",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
