@@ -71,6 +71,11 @@ public final class NodeRuntime implements AutoCloseable {
             throw new IllegalArgumentException(String.join(", ", fixed) + " changed: restart the agent to apply "
                     + (fixed.size() == 1 ? "it" : "them") + " (nothing was reloaded)");
         }
+        try {
+            L2Announcement.check(next);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (nothing was reloaded)", e);
+        }
         Agent.Reload r = agent.apply(next);
         ZooKeeperOwnership ownership = cluster.ownership();
         ownership.reconfigure(next.servicesByVip());

@@ -151,4 +151,20 @@ class HitlessReloadTest {
         }
         return seen;
     }
+
+    @Test
+    void aReloadNamingAMissingInterfaceIsRejectedBeforeAnythingChanges() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            node.replaceConfig(node.config("cluster", 23).replace("  services.echo {", """
+                      address-pools.p.addresses = ["127.0.0.20/32"]
+                      l2-advertisements.a { address-pools = [p], interfaces = [nosuch0] }
+                      services.echo {"""));
+            HttpResponse<String> r = node.admin("POST", "/reload");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.body()).contains("nosuch0", "does not exist", "nothing was reloaded");
+            assertThat(backends(node, 8)).as("the running config still serves").containsExactlyInAnyOrder(
+                    "echo-21", "echo-22");
+            assertThat(node.service.reloader().applied()).isZero();
+        }
+    }
 }

@@ -81,7 +81,8 @@ public final class VipPlumbing implements AutoCloseable {
                 device, interfaces);
     }
 
-    private static void validate(List<String> interfaces) {
+    /** Fails with one line when an interface name is invalid or the interface does not exist. */
+    public static void validate(List<String> interfaces) {
         for (String itf : interfaces) {
             if (!Names.isInterface(itf)) {
                 throw new IllegalArgumentException("'" + itf + "' is not an interface name");

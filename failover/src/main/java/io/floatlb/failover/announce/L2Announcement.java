@@ -66,6 +66,11 @@ public final class L2Announcement implements AutoCloseable {
         return Optional.of(a);
     }
 
+    /** Fails, before anything changes, when a config advertises on an interface this host lacks. */
+    public static void check(FloatlbConfig config) {
+        VipPlumbing.validate(List.copyOf(byInterface(config).keySet()));
+    }
+
     /** Whether a config announces anything at all (else a running announcement closes on reload). */
     public static boolean needed(FloatlbConfig config) {
         return !byInterface(config).isEmpty();
