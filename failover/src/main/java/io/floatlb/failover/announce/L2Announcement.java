@@ -28,6 +28,7 @@ public final class L2Announcement implements AutoCloseable {
     private final GratuitousAnnouncer announcer;
     private volatile Map<String, Set<InetAddress>> byInterface;
     private volatile List<NeighborResponder> responders;
+    private Runnable stopListening = () -> { };
 
     private L2Announcement(VipPlumbing plumbing, ZooKeeperOwnership ownership, ScheduledExecutorService exec,
                            Map<String, Set<InetAddress>> byInterface, List<NeighborResponder> responders,
@@ -60,7 +61,7 @@ public final class L2Announcement implements AutoCloseable {
             return t;
         });
         L2Announcement a = new L2Announcement(plumbing, ownership, exec, byInterface, responders, config);
-        ownership.onAcquired(a.announcer::takenOver);
+        a.stopListening = ownership.onAcquired(a.announcer::takenOver);
         // A VIP won before the responders were ready still needs its announcement.
         a.announceOwned(announced(byInterface));
         return Optional.of(a);
@@ -135,6 +136,7 @@ public final class L2Announcement implements AutoCloseable {
 
     @Override
     public void close() {
+        stopListening.run();
         exec.shutdownNow();
         responders.forEach(NeighborResponder::close);
         plumbing.close();

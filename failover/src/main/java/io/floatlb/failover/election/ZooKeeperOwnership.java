@@ -116,9 +116,13 @@ public final class ZooKeeperOwnership implements VipOwnership {
         });
     }
 
-    /** Listeners run when this node has just taken a VIP (to send gratuitous ARPs). */
-    public void onAcquired(Consumer<InetAddress> listener) {
+    /**
+     * Listeners run when this node has just taken a VIP (to send gratuitous ARPs). Returns
+     * what removes the listener again (an announcement closed by a reload).
+     */
+    public Runnable onAcquired(Consumer<InetAddress> listener) {
         onAcquired.add(listener);
+        return () -> onAcquired.remove(listener);
     }
 
     /** Times this node took the VIP. */
@@ -253,11 +257,19 @@ public final class ZooKeeperOwnership implements VipOwnership {
             owned.add(vip);
             won.computeIfAbsent(vip, v -> new LongAdder()).increment();
             log.info("VIP {} acquired by {}", IpAddresses.format(vip), node);
-            onAcquired.forEach(l -> l.accept(vip));
         } catch (KeeperException.NodeExistsException lost) {
             log.debug("VIP {} taken by another node first", IpAddresses.format(vip));
+            return;
         } catch (Exception e) {
             log.warn("cannot take VIP {}: {}", IpAddresses.format(vip), e.getMessage());
+            return;
+        }
+        for (Consumer<InetAddress> l : onAcquired) {
+            try {
+                l.accept(vip);
+            } catch (RuntimeException e) {
+                log.warn("after taking VIP {}: {}", IpAddresses.format(vip), e.toString());
+            }
         }
     }
 

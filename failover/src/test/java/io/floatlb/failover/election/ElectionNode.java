@@ -22,6 +22,7 @@ final class ElectionNode implements AutoCloseable {
     static final InetAddress VIP = address("198.18.0.100");
 
     final String name;
+    final ServiceConfig service;
     final CuratorFramework zk;
     final ZooKeeperOwnership ownership;
     private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
@@ -31,11 +32,11 @@ final class ElectionNode implements AutoCloseable {
         this.name = name;
         this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback, Optional.empty()), connectString);
         CoordinationClient.awaitConnected(zk, 10_000);
-        ServiceConfig web = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
+        this.service = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
                 + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
                 + ", endpoints = [] } }", "t.conf").config().services().get(0);
         ContactLease lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
-        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(web)), failback, SESSION.toMillis(),
+        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(service)), failback, SESSION.toMillis(),
                 lease, exec, state(healthyLocal));
         ownership.start();
     }

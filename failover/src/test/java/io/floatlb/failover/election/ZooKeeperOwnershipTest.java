@@ -105,6 +105,29 @@ class ZooKeeperOwnershipTest {
                 .isLessThan(ElectionNode.SESSION.multipliedBy(3));
     }
 
+    /** A reload's view of the election: VIPs dropped are released, new ones taken, both counted. */
+    @Test
+    void aReconfigurationReleasesDroppedVipsTakesNewOnesAndCountsBoth() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        java.net.InetAddress vip2 = java.net.InetAddress.getByName("198.18.0.101");
+        List<java.net.InetAddress> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.net.InetAddress> afterRemoval = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.ownership.onAcquired(announced::add);
+        a.ownership.onAcquired(afterRemoval::add).run();
+
+        a.ownership.reconfigure(java.util.Map.of(vip2, List.of(a.service.withVip(vip2))));
+        assertThat(await(Duration.ofSeconds(5), () -> a.ownership.ownedHere(vip2))).isTrue();
+        assertThat(a.owns()).as("the VIP no longer configured").isFalse();
+        assertThat(a.ownership.owner(ElectionNode.VIP)).as("its znode is gone").isEmpty();
+        assertThat(a.ownership.won(ElectionNode.VIP)).isEqualTo(1);
+        assertThat(a.ownership.lost(ElectionNode.VIP)).isEqualTo(1);
+        assertThat(a.ownership.won(vip2)).isEqualTo(1);
+        assertThat(announced).containsExactly(vip2);
+        assertThat(afterRemoval).as("a removed listener hears nothing").isEmpty();
+    }
+
     @Test
     void localPolicyMovesTheVipToTheNodeThatStillHasEndpoints() throws Exception {
         server = new TestingServer(true);
