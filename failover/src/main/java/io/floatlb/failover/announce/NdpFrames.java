@@ -80,6 +80,9 @@ public final class NdpFrames {
         byte[] askerMac = src;
         boolean sourceOption = false;
         for (int at = ICMP + SOLICITATION_LENGTH; at < ICMP + payload; ) {
+            if (at + 2 > ICMP + payload) {
+                return Parsed.drop(DropReason.MALFORMED);
+            }
             int length = (frame[at + 1] & 0xff) * 8;
             if (length == 0 || at + length > ICMP + payload) {
                 return Parsed.drop(DropReason.MALFORMED);

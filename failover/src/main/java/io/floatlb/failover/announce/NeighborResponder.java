@@ -178,7 +178,14 @@ public final class NeighborResponder implements AutoCloseable {
     }
 
     void handle(byte[] frame) {
-        Parsed p = isIpv6(frame) ? NdpFrames.parse(frame, mac) : ArpFrames.parse(frame, mac);
+        Parsed p;
+        try {
+            p = isIpv6(frame) ? NdpFrames.parse(frame, mac) : ArpFrames.parse(frame, mac);
+        } catch (RuntimeException e) {
+            // The parsers are meant to be total; a frame that proves otherwise is still only dropped.
+            log.debug("frame on {} not parsed: {}", itf, e.toString());
+            p = Parsed.drop(DropReason.MALFORMED);
+        }
         if (p.solicitation().isEmpty()) {
             dropped.get(p.drop()).increment();
             return;

@@ -122,6 +122,12 @@ class NdpFramesTest {
         emptyOption[ICMP + 25] = 0;
         assertThat(NdpFrames.parse(withChecksum(emptyOption), OUR_MAC).drop()).isEqualTo(DropReason.MALFORMED);
 
+        byte[] sourceOption = solicitation("2001:db8::50", VIP);
+        byte[] oneByteOption = Arrays.copyOf(sourceOption, ICMP + 25);
+        oneByteOption[19] = 25;
+        assertThat(NdpFrames.parse(withChecksum(oneByteOption), OUR_MAC).drop()).as("an option cut after its type")
+                .isEqualTo(DropReason.MALFORMED);
+
         byte[] dadWithSource = solicitation("2001:db8::50", VIP);
         System.arraycopy(new byte[16], 0, dadWithSource, NdpFrames.IP + 8, 16);
         assertThat(NdpFrames.parse(withChecksum(dadWithSource), OUR_MAC).drop())
