@@ -150,4 +150,27 @@ class NdpFramesTest {
         assertThat(NdpFrames.parse(withChecksum(mapped), OUR_MAC).solicitation().orElseThrow().target())
                 .as("an IPv4-mapped target stays IPv6, so it matches no IPv4 VIP").isInstanceOf(Inet6Address.class);
     }
+
+    /** Parsing is total: random frames, shaped to reach deep into the parser, never throw. */
+    @Test
+    void randomFramesAreParsedOrDroppedNeverThrown() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        byte[] valid = solicitation("2001:db8::50", VIP);
+        for (int i = 0; i < 200_000; i++) {
+            byte[] frame = Arrays.copyOf(valid, random.nextInt(valid.length + 24));
+            for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                if (frame.length > 0) {
+                    frame[random.nextInt(frame.length)] = (byte) random.nextInt(256);
+                }
+            }
+            if (random.nextBoolean() && frame.length > ICMP + 4
+                    && ICMP + (((frame[18] & 0xff) << 8) | (frame[19] & 0xff)) <= frame.length) {
+                withChecksum(frame);
+            }
+            Parsed p = NdpFrames.parse(frame, OUR_MAC);
+            assertThat(p.solicitation().isPresent() || p.drop() != null).isTrue();
+            Parsed arp = ArpFrames.parse(frame, OUR_MAC);
+            assertThat(arp.solicitation().isPresent() || arp.drop() != null).isTrue();
+        }
+    }
 }
