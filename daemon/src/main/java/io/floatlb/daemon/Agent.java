@@ -91,44 +91,40 @@ public final class Agent implements ClusterView.LocalView {
     }
 
     /**
-     * A reload, applied as a diff. New services are started first: if one cannot bind,
-     * those started are stopped again and nothing else has changed. Changed services move
-     * to a successor pool (health and counters carried over) under their open connections;
-     * removed services stop accepting and drain in the background until the drain timeout.
+     * A reload, applied as a diff. Everything that can fail happens first: new services are
+     * started and the new ports of changed services bound; if any cannot bind, all of it is
+     * undone and nothing has changed. Then changed services move to a successor pool (health
+     * and counters carried over) under their open connections, and removed services stop
+     * accepting and drain in the background until the drain timeout.
      */
     public synchronized Reload apply(FloatlbConfig next) {
         Map<String, Running> added = new LinkedHashMap<>();
-        for (ServiceConfig s : next.services()) {
-            if (!services.containsKey(s.name())) {
-                Running r = running(s, new BackendPool(s, next.nodeName()));
-                try {
-                    r.proxy().start();
-                } catch (RuntimeException e) {
-                    added.values().forEach(a -> a.proxy().stop(Duration.ZERO));
-                    throw e;
+        Map<String, ServiceProxy.Rebind> rebinds = new LinkedHashMap<>();
+        try {
+            for (ServiceConfig s : next.services()) {
+                Running r = services.get(s.name());
+                if (r == null) {
+                    Running fresh = running(s, new BackendPool(s, next.nodeName()));
+                    fresh.proxy().start();
+                    added.put(s.name(), fresh);
+                } else if (!r.proxy().config().equals(s)) {
+                    rebinds.put(s.name(), r.proxy().bindFor(s));
                 }
-                added.put(s.name(), r);
             }
+        } catch (RuntimeException e) {
+            added.values().forEach(a -> a.proxy().stop(Duration.ZERO));
+            rebinds.forEach((name, rebind) -> services.get(name).proxy().abandon(rebind));
+            throw e;
         }
-        List<String> changed = new ArrayList<>();
-        for (ServiceConfig s : next.services()) {
-            Running r = services.get(s.name());
-            if (r != null && !r.proxy().config().equals(s)) {
-                BackendPool pool = r.proxy().pool().successor(s, next.nodeName());
-                try {
-                    r.proxy().update(s, pool);
-                } catch (RuntimeException e) {
-                    added.values().forEach(a -> a.proxy().stop(Duration.ZERO));
-                    throw new IllegalStateException(e.getMessage() + (changed.isEmpty() ? ""
-                            : " (services " + changed + " were changed already)"), e);
-                }
-                r.checker().stop();
-                Running moved = new Running(r.proxy(), new HealthChecker(pool, transport));
-                moved.checker().start();
-                services.put(s.name(), moved);
-                changed.add(s.name());
-            }
-        }
+        rebinds.forEach((name, rebind) -> {
+            Running r = services.get(name);
+            BackendPool pool = r.proxy().pool().successor(rebind.next(), next.nodeName());
+            r.proxy().update(rebind, pool);
+            r.checker().stop();
+            Running moved = new Running(r.proxy(), new HealthChecker(pool, transport));
+            moved.checker().start();
+            services.put(name, moved);
+        });
         List<String> removed = services.keySet().stream().filter(n -> next.service(n).isEmpty()).toList();
         List<Running> retired = removed.stream().map(services::remove).toList();
         added.forEach((name, r) -> {
@@ -138,7 +134,7 @@ public final class Agent implements ClusterView.LocalView {
         });
         this.config = next;
         drainInBackground(retired, next.drainTimeout());
-        return new Reload(List.copyOf(added.keySet()), changed, removed);
+        return new Reload(List.copyOf(added.keySet()), List.copyOf(rebinds.keySet()), removed);
     }
 
     /** What a reload did, by service name. */

@@ -39,7 +39,7 @@ public final class ConfigReloader {
         APPLIED,
         /** The file is invalid or asks for a restart: nothing changed. */
         REJECTED,
-        /** Valid, but applying failed part-way (a port that cannot be bound). */
+        /** Valid, but a port could not be bound: nothing changed. */
         FAILED
     }
 
@@ -62,8 +62,8 @@ public final class ConfigReloader {
             return reject(trigger, List.of(file + ": " + e.getMessage()));
         } catch (RuntimeException e) {
             rejected.increment();
-            log.error("reload ({}) of {} failed: {}", trigger, file, e.getMessage());
-            return new Outcome(Result.FAILED, List.of("failed: " + e.getMessage()));
+            log.error("reload ({}) of {} failed, the running config stays: {}", trigger, file, e.getMessage());
+            return new Outcome(Result.FAILED, List.of("failed: " + e.getMessage() + " (nothing was reloaded)"));
         }
         applied.increment();
         v.warnings().forEach(w -> log.warn("{}", w));

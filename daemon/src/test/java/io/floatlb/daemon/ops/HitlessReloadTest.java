@@ -167,4 +167,25 @@ class HitlessReloadTest {
             assertThat(node.service.reloader().applied()).isZero();
         }
     }
+
+    /** Two services change; the second cannot bind its new port: the first must not have changed either. */
+    @Test
+    void aReloadWithAPortThatCannotBeBoundChangesNothing() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22);
+             java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.30"))) {
+            String second = "floatlb.services.echo2 = ${floatlb.services.echo} { vip = \"127.0.0.30\" }\n";
+            node.replaceConfig(node.config("cluster", 21, 22) + second);
+            awaitCount(() -> node.service.reloader().applied(), 1);
+
+            node.replaceConfig(node.config("cluster", 23) + second.replace("}\n", ", ports = [{ port = "
+                    + node.vipPort + ", target-port = " + node.backendPort + " }, { port = " + taken.getLocalPort()
+                    + ", target-port = " + node.backendPort + " }] }\n"));
+            HttpResponse<String> r = node.admin("POST", "/reload");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+            assertThat(r.body()).contains("cannot listen on 127.0.0.30:" + taken.getLocalPort(), "nothing was reloaded");
+            assertThat(backends(node, 8)).as("the first service's endpoints did not change either")
+                    .containsExactlyInAnyOrder("echo-21", "echo-22");
+            assertThat(node.service.reloader().applied()).isEqualTo(1);
+        }
+    }
 }

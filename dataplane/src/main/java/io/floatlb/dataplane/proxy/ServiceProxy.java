@@ -46,21 +46,34 @@ public final class ServiceProxy {
         log.info("service {}: listening on {}", config.name(), listeners.keySet());
     }
 
-    /**
-     * Moves the service to a reloaded config and its pool. New ports are bound first, so a
-     * port that cannot be bound changes nothing; listeners on kept addresses stay open (no
-     * client sees a refused connect); established connections go on with their backends.
-     */
-    public synchronized void update(ServiceConfig next, BackendPool nextPool) {
+    /** The listeners a reload needs, bound before anything changes, so that a reload can still be abandoned. */
+    public record Rebind(ServiceConfig next, Map<HostPort, ProxyListener> added) {}
+
+    /** Binds the ports {@code next} adds; fails with the address that could not be bound, leaving nothing bound. */
+    public synchronized Rebind bindFor(ServiceConfig next) {
         List<HostPort> wanted = addresses(next);
-        Map<HostPort, ProxyListener> added = bind(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
+        return new Rebind(next, bind(wanted.stream().filter(a -> !listeners.containsKey(a)).toList()));
+    }
+
+    /** Closes what {@link #bindFor} bound, for a reload that will not happen. */
+    public void abandon(Rebind r) {
+        r.added().values().forEach(ProxyListener::close);
+    }
+
+    /**
+     * Moves the service to a reloaded config and its pool: listeners on kept addresses stay
+     * open (no client sees a refused connect), removed ones close, established connections
+     * go on with their backends.
+     */
+    public synchronized void update(Rebind r, BackendPool nextPool) {
+        List<HostPort> wanted = addresses(r.next());
         this.pool = nextPool;
-        this.config = next;
+        this.config = r.next();
         listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList()
                 .forEach(a -> listeners.remove(a).close());
-        listeners.putAll(added);
-        if (!added.isEmpty()) {
-            log.info("service {}: now also listening on {}", next.name(), added.keySet());
+        listeners.putAll(r.added());
+        if (!r.added().isEmpty()) {
+            log.info("service {}: now also listening on {}", r.next().name(), r.added().keySet());
         }
     }
 
