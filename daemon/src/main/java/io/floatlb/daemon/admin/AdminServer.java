@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -83,9 +84,10 @@ public final class AdminServer implements AutoCloseable {
 
     /** {@code ?o=wide} or {@code ?o=table} for the table {@code floatlb status} prints; JSON otherwise. */
     private static void status(HttpExchange x, ClusterView view) throws IOException {
-        String query = x.getRequestURI().getQuery() == null ? "" : x.getRequestURI().getQuery();
-        if (query.contains("o=wide") || query.contains("o=table")) {
-            reply(x, 200, TEXT, StatusTable.render(view, query.contains("o=wide")));
+        String query = x.getRequestURI().getQuery();
+        List<String> params = query == null ? List.of() : List.of(query.split("&"));
+        if (params.contains("o=wide") || params.contains("o=table")) {
+            reply(x, 200, TEXT, StatusTable.render(view, params.contains("o=wide")));
         } else {
             reply(x, 200, "application/json", StatusJson.render(view));
         }

@@ -136,27 +136,18 @@ class FailoverEndToEndTest {
         }
     }
 
-    /** Runs probes that make the client's kernel ask for the VIP again and again, for a while. */
+    /** {@link FailoverLab#keepAsking}, for use inside a capture. */
     private void keepAsking(Duration d) {
-        long until = System.nanoTime() + d.toNanos();
         try {
-            while (System.nanoTime() < until) {
-                lab.network().flushNeighbours("cl");
-                lab.probeOnce();
-            }
+            lab.keepAsking(d);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static long lastFrameFrom(java.util.List<String> frames, String mac) {
-        return frames.stream().filter(f -> f.split(" ")[1].equals(mac)).mapToLong(f -> Long.parseLong(f.split(" ")[0]))
-                .max().orElse(-1);
-    }
-
-    private static long firstFrameFrom(java.util.List<String> frames, String mac) {
-        return frames.stream().filter(f -> f.split(" ")[1].equals(mac)).mapToLong(f -> Long.parseLong(f.split(" ")[0]))
-                .min().orElse(-1);
+    /** The capture times of the frames from one MAC. */
+    private static java.util.stream.LongStream framesFrom(java.util.List<String> frames, String mac) {
+        return frames.stream().filter(f -> f.split(" ")[1].equals(mac)).mapToLong(f -> Long.parseLong(f.split(" ")[0]));
     }
 
     @Test
@@ -178,9 +169,9 @@ class FailoverEndToEndTest {
             keepAsking(Duration.ofSeconds(2));
         });
         lab.restoreZooKeeper(owner);
-        long successorFirst = firstFrameFrom(frames, successorMac);
+        long successorFirst = framesFrom(frames, successorMac).min().orElse(-1);
         assertThat(successorFirst).as("the successor announced itself: %s", frames).isPositive();
-        assertThat(lastFrameFrom(frames, ownerMac)).as("the cut-off owner's last claim comes before the successor's first: %s", frames)
+        assertThat(framesFrom(frames, ownerMac).max().orElse(-1)).as("the cut-off owner's last claim comes before the successor's first: %s", frames)
                 .isLessThan(successorFirst);
         Thread.sleep(SESSION.multipliedBy(3).toMillis());
     }

@@ -57,6 +57,8 @@ class AdminApiTest {
             assertThat(status.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(status.body()).contains("\"name\" : \"echo\"", "\"vip\" : \"127.0.0.20\"", "\"node\" : \"node1\"");
             assertThat(node.admin("GET", "/status?o=wide").body()).contains("SERVICE", "echo", "node1=2/2", "DRIFT");
+            assertThat(node.admin("GET", "/status?foo=wide").headers().firstValue("Content-Type"))
+                    .as("only the o parameter picks the table").hasValue("application/json");
             assertThat(node.admin("GET", "/reload").statusCode()).isEqualTo(405);
             assertThat(node.admin("POST", "/metrics").statusCode()).isEqualTo(405);
             assertThat(node.admin("GET", "/nope").statusCode()).isEqualTo(404);
@@ -64,6 +66,31 @@ class AdminApiTest {
             assertThat(unchanged.statusCode()).isEqualTo(200);
             assertThat(unchanged.body()).startsWith("unchanged");
         }
+    }
+
+    @Test
+    void statusAndReloadCommandsFindTheAgentThroughItsConfigFile() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            assertThat(cli(out, "status", "-c", node.file.toString(), "-o", "json")).isZero();
+            assertThat(out.toString()).contains("\"name\" : \"echo\"", "\"owner\" : \"node1\"");
+
+            node.replaceConfig(node.config("cluster", 21, 22).replace("node.name = node1", "node.name = node1\n  bogus = 1"));
+            java.io.StringWriter err = new java.io.StringWriter();
+            assertThat(cli(err, "reload", "--admin", "127.0.0.1:" + node.adminPort)).as("an invalid file").isEqualTo(1);
+            assertThat(err.toString()).contains("floatlb.conf:", "bogus");
+            assertThat(cli(new java.io.StringWriter(), "status", "--admin", "127.0.0.1:" + node.adminPort, "-o", "yaml"))
+                    .as("an unknown format is invalid input").isEqualTo(1);
+        }
+    }
+
+    /** Runs a floatlb command; {@code text} receives what it prints on either stream. */
+    private static int cli(java.io.StringWriter text, String... args) {
+        picocli.CommandLine cli = io.floatlb.daemon.Main.commandLine();
+        java.io.PrintWriter w = new java.io.PrintWriter(text, true);
+        cli.setOut(w);
+        cli.setErr(w);
+        return cli.execute(args);
     }
 
     private static double value(String metrics, String series) {

@@ -35,8 +35,6 @@ public final class BackendPool {
     private final Map<Integer, List<Target>> targetsByPort = new LinkedHashMap<>();
     private final Map<Target, TargetStats> stats = new LinkedHashMap<>();
     private final List<Consumer<BackendPool>> healthListeners = new CopyOnWriteArrayList<>();
-    /** Stats for targets a reload removed: their last connections count into nothing. */
-    private static final TargetStats REMOVED = new TargetStats();
 
     public BackendPool(ServiceConfig service, String node) {
         this(service, node, Map.of());
@@ -90,10 +88,12 @@ public final class BackendPool {
         return Optional.of(selector.pick(usable, client, t -> stats.get(t).active.get()));
     }
 
-    /** The stats of a target; it may be one a reload removed, still carrying connections. */
+    /**
+     * The stats of one of this pool's targets. Connections keep the pool they were opened
+     * with, so a target a reload removed still finds its stats in that pool.
+     */
     public TargetStats stats(Target t) {
-        TargetStats s = stats.get(t);
-        return s == null ? REMOVED : s;
+        return stats.get(t);
     }
 
     public void opened(Target t) {

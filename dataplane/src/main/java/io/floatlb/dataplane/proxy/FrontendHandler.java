@@ -59,13 +59,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Target target = choice.get();
+        TargetStats stats = pool.stats(target);
         tried.add(target);
         ChannelFuture connect = listener.backendBootstrap(client.eventLoop(), target)
-                .handler(new Relay(client, idle, pool.stats(target).bytesFromBackend))
+                .handler(new Relay(client, idle, stats.bytesFromBackend))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                connected(client, connect.channel(), pool, target);
+                connected(client, connect.channel(), pool, target, stats);
             } else {
                 pool.connectFailed(target, "connect failed: " + f.cause().getMessage());
                 if (client.isActive() && tried.size() <= listener.limits().retries()) {
@@ -77,7 +78,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void connected(Channel client, Channel backend, BackendPool pool, Target target) {
+    private void connected(Channel client, Channel backend, BackendPool pool, Target target, TargetStats stats) {
         if (!client.isActive()) {
             backend.close();
             return;
@@ -94,7 +95,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         early.forEach(msg -> backend.write(msg, backend.voidPromise()));
         early.clear();
         backend.flush();
-        TargetStats stats = pool.stats(target);
         stats.bytesToBackend.add(earlyBytes);
         client.pipeline().replace(this, "relay", new Relay(backend, idle, stats.bytesToBackend));
         if (clientDoneSending) {

@@ -1,5 +1,7 @@
 package io.floatlb.failover.announce;
 
+import java.util.Locale;
+
 /** Why the responder ignored a frame. Every ignored frame has one, and each is counted. */
 public enum DropReason {
     /** Too short, truncated, or inconsistent (a bad ICMPv6 checksum, a hop limit below 255). */
@@ -19,6 +21,6 @@ public enum DropReason {
 
     /** The name used as a metric label. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
