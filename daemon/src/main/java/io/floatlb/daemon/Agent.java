@@ -12,11 +12,12 @@ import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,90 +25,126 @@ import org.slf4j.LoggerFactory;
  * One node's services: for each, a backend pool, its health checks and its listeners.
  * The story of a node is {@link #start()}, any number of {@link #apply} (reloads), then
  * {@link #stop()}.
+ *
+ * <p>Threads: what the node serves is one immutable {@link Snapshot} behind a volatile
+ * reference. Readers (event loops, the election, the admin API) take no lock. Writers
+ * (start, reload, stop) take {@link #changing}, which no event loop ever takes, so a
+ * reload may wait on an event loop (binding, closing) without any risk of that loop
+ * waiting for the reload. Health changes only signal; whoever cares pulls
+ * {@link #memberState()} on its own thread.
  */
 public final class Agent implements ClusterView.LocalView {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
     private final Transport transport;
-    private final Map<String, Running> services = new LinkedHashMap<>();
-    private final List<Consumer<MemberState>> healthListeners = new ArrayList<>();
-    private volatile FloatlbConfig config;
+    private final ReentrantLock changing = new ReentrantLock();
+    private final List<Runnable> healthSignals = new CopyOnWriteArrayList<>();
+    private volatile Snapshot snapshot;
 
     /** A service as it runs now; a reload replaces the record, never the proxy. */
-    private record Running(ServiceProxy proxy, HealthChecker checker) {}
+    private record Running(ServiceConfig config, BackendPool pool, ServiceProxy proxy, HealthChecker checker) {}
 
-    public Agent(FloatlbConfig config, Transport transport) {
-        this.config = config;
-        this.transport = transport;
-        for (ServiceConfig s : config.services()) {
-            services.put(s.name(), running(s, new BackendPool(s, config.nodeName())));
+    /** Everything a reader needs, consistent with itself: the config and the services it made. */
+    private record Snapshot(FloatlbConfig config, Map<String, Running> services) {
+        Snapshot {
+            services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
         }
     }
 
-    private Running running(ServiceConfig s, BackendPool pool) {
-        return new Running(new ServiceProxy(s, pool, transport), new HealthChecker(pool, transport));
+    public Agent(FloatlbConfig config, Transport transport) {
+        this.transport = transport;
+        Map<String, Running> services = new LinkedHashMap<>();
+        for (ServiceConfig s : config.services()) {
+            services.put(s.name(), fresh(s, config.nodeName()));
+        }
+        this.snapshot = new Snapshot(config, services);
+    }
+
+    private Running fresh(ServiceConfig s, String node) {
+        BackendPool pool = new BackendPool(s, node);
+        pool.onHealthChange(p -> healthSignals.forEach(Runnable::run));
+        return running(s, pool, new ServiceProxy(s, pool, transport));
+    }
+
+    private Running running(ServiceConfig s, BackendPool pool, ServiceProxy proxy) {
+        return new Running(s, pool, proxy, new HealthChecker(pool, s.healthCheck(), transport));
     }
 
     public FloatlbConfig config() {
-        return config;
+        return snapshot.config();
     }
 
-    /** What this node tells the cluster: per service, its own healthy and total endpoints. */
-    public synchronized MemberState memberState() {
+    /** What this node tells the cluster: per service, its own healthy and total endpoints. Takes no lock. */
+    public MemberState memberState() {
+        Snapshot now = snapshot;
+        String node = now.config().nodeName();
         Map<String, MemberState.EndpointCount> counts = new LinkedHashMap<>();
-        for (Running r : services.values()) {
-            ServiceConfig s = r.proxy().config();
-            List<Endpoint> local = s.endpoints().stream().filter(e -> e.node().equals(config.nodeName())).toList();
-            int healthy = (int) local.stream().filter(e -> isUp(r.proxy().pool(), e)).count();
-            counts.put(s.name(), new MemberState.EndpointCount(healthy, local.size()));
+        for (Running r : now.services().values()) {
+            List<Endpoint> local = r.config().endpoints().stream().filter(e -> e.node().equals(node)).toList();
+            int healthy = (int) local.stream().filter(e -> isUp(r.pool(), e)).count();
+            counts.put(r.config().name(), new MemberState.EndpointCount(healthy, local.size()));
         }
-        return new MemberState(config.nodeName(), config.digest(), counts);
+        return new MemberState(node, now.config().digest(), counts);
     }
 
-    /** Called, on a health-check thread, whenever an endpoint of any service goes up or down. */
-    public synchronized void onHealthChange(Consumer<MemberState> listener) {
-        healthListeners.add(listener);
-        services.values().forEach(r -> listenTo(r.proxy().pool(), listener));
+    /**
+     * {@code signal} runs, on whichever thread saw it (often an event loop), whenever an
+     * endpoint of any service goes up or down. It must only signal: never block, never wait.
+     */
+    public void onHealthChange(Runnable signal) {
+        healthSignals.add(signal);
     }
 
-    private void listenTo(BackendPool pool, Consumer<MemberState> listener) {
-        pool.onHealthChange(p -> listener.accept(memberState()));
-    }
-
-    public synchronized void start() {
-        List<Running> started = new ArrayList<>();
-        for (Running r : services.values()) {
-            try {
-                r.proxy().start();
-            } catch (RuntimeException e) {
-                started.forEach(s -> s.proxy().stop(Duration.ZERO));
-                throw e;
+    public void start() {
+        changing.lock();
+        try {
+            List<Running> started = new ArrayList<>();
+            for (Running r : snapshot.services().values()) {
+                try {
+                    r.proxy().start();
+                } catch (RuntimeException e) {
+                    started.forEach(s -> s.proxy().stop(Duration.ZERO));
+                    throw e;
+                }
+                started.add(r);
+                r.checker().start();
             }
-            started.add(r);
-            r.checker().start();
+            log.info("node {} serving {} service(s) on {} transport", config().nodeName(), started.size(),
+                    transport.isEpoll() ? "epoll" : "NIO");
+        } finally {
+            changing.unlock();
         }
-        log.info("node {} serving {} service(s) on {} transport", config.nodeName(), services.size(),
-                transport.isEpoll() ? "epoll" : "NIO");
     }
 
     /**
      * A reload, applied as a diff. Everything that can fail happens first: new services are
      * started and the new ports of changed services bound; if any cannot bind, all of it is
      * undone and nothing has changed. Then changed services move to a successor pool (health
-     * and counters carried over) under their open connections, and removed services stop
-     * accepting and drain in the background until the drain timeout.
+     * and counters carried over) under their open connections, the new snapshot is
+     * published, and removed services stop accepting and drain in the background until the
+     * drain timeout.
      */
-    public synchronized Reload apply(FloatlbConfig next) {
+    public Reload apply(FloatlbConfig next) {
+        changing.lock();
+        try {
+            return applyLocked(next);
+        } finally {
+            changing.unlock();
+        }
+    }
+
+    private Reload applyLocked(FloatlbConfig next) {
+        Map<String, Running> services = snapshot.services();
         Map<String, Running> added = new LinkedHashMap<>();
         Map<String, ServiceProxy.Rebind> rebinds = new LinkedHashMap<>();
         try {
             for (ServiceConfig s : next.services()) {
                 Running r = services.get(s.name());
                 if (r == null) {
-                    Running fresh = running(s, new BackendPool(s, next.nodeName()));
+                    Running fresh = fresh(s, next.nodeName());
                     fresh.proxy().start();
                     added.put(s.name(), fresh);
-                } else if (!r.proxy().config().equals(s)) {
+                } else if (!r.config().equals(s)) {
                     rebinds.put(s.name(), r.proxy().bindFor(s));
                 }
             }
@@ -116,24 +153,31 @@ public final class Agent implements ClusterView.LocalView {
             rebinds.forEach((name, rebind) -> services.get(name).proxy().abandon(rebind));
             throw e;
         }
-        rebinds.forEach((name, rebind) -> {
-            Running r = services.get(name);
-            BackendPool pool = r.proxy().pool().successor(rebind.next(), next.nodeName());
-            r.proxy().update(rebind, pool);
-            r.checker().stop();
-            Running moved = new Running(r.proxy(), new HealthChecker(pool, transport));
-            moved.checker().start();
-            services.put(name, moved);
-        });
-        List<String> removed = services.keySet().stream().filter(n -> next.service(n).isEmpty()).toList();
-        List<Running> retired = removed.stream().map(services::remove).toList();
-        added.forEach((name, r) -> {
-            healthListeners.forEach(l -> listenTo(r.proxy().pool(), l));
-            r.checker().start();
-            services.put(name, r);
-        });
-        this.config = next;
+        Map<String, Running> nextServices = new LinkedHashMap<>();
+        for (ServiceConfig s : next.services()) {
+            Running r = services.get(s.name());
+            ServiceProxy.Rebind rebind = rebinds.get(s.name());
+            if (added.containsKey(s.name())) {
+                nextServices.put(s.name(), added.get(s.name()));
+            } else if (rebind != null) {
+                BackendPool pool = r.pool().successor(rebind.next(), next.nodeName());
+                r.proxy().update(rebind, pool);
+                r.checker().stop();
+                nextServices.put(s.name(), running(s, pool, r.proxy()));
+            } else {
+                nextServices.put(s.name(), r);
+            }
+        }
+        List<String> removed = services.keySet().stream().filter(n -> !nextServices.containsKey(n)).toList();
+        List<Running> retired = removed.stream().map(services::get).toList();
+        snapshot = new Snapshot(next, nextServices);
+        rebinds.keySet().forEach(name -> nextServices.get(name).checker().start());
+        added.values().forEach(r -> r.checker().start());
         drainInBackground(retired, next.drainTimeout());
+        if (!removed.isEmpty()) {
+            // The pools that went away may have held this node's only healthy endpoints.
+            healthSignals.forEach(Runnable::run);
+        }
         return new Reload(List.copyOf(added.keySet()), List.copyOf(rebinds.keySet()), removed);
     }
 
@@ -168,39 +212,40 @@ public final class Agent implements ClusterView.LocalView {
 
     /** Stops accepting everywhere at once, then drains every service against one deadline. */
     public void stop() {
-        Collection<Running> all;
-        synchronized (this) {
-            all = List.copyOf(services.values());
+        changing.lock();
+        try {
+            Snapshot now = snapshot;
+            List<Running> all = List.copyOf(now.services().values());
+            all.forEach(r -> r.checker().stop());
+            all.forEach(r -> r.proxy().stopAccepting());
+            long until = System.nanoTime() + now.config().drainTimeout().toNanos();
+            int forced = all.stream().mapToInt(r -> r.proxy().drain(until)).sum();
+            log.info("node {} stopped ({} connection(s) closed at the drain deadline)", now.config().nodeName(), forced);
+        } finally {
+            changing.unlock();
         }
-        all.forEach(r -> r.checker().stop());
-        all.forEach(r -> r.proxy().stopAccepting());
-        long until = System.nanoTime() + config.drainTimeout().toNanos();
-        int forced = all.stream().mapToInt(r -> r.proxy().drain(until)).sum();
-        log.info("node {} stopped ({} connection(s) closed at the drain deadline)", config.nodeName(), forced);
     }
 
     /** The running services' proxies, for status and metrics. */
-    public synchronized List<ServiceProxy> proxies() {
-        return services.values().stream().map(Running::proxy).toList();
+    public List<ServiceProxy> proxies() {
+        return snapshot.services().values().stream().map(Running::proxy).toList();
     }
 
     @Override
     public int activeConnections(String service) {
-        return proxies().stream().filter(p -> p.config().name().equals(service))
-                .mapToInt(ServiceProxy::activeConnections).sum();
+        Running r = snapshot.services().get(service);
+        return r == null ? 0 : r.proxy().activeConnections();
     }
 
     @Override
     public int healthyHere(String service, String node) {
-        for (ServiceProxy p : proxies()) {
-            if (p.config().name().equals(service)) {
-                BackendPool pool = p.pool();
-                List<Endpoint> checked = pool.targets().stream().map(Target::endpoint)
-                        .filter(e -> e.node().equals(node)).distinct().toList();
-                return checked.isEmpty() ? -1 : (int) checked.stream().filter(e -> isUp(pool, e)).count();
-            }
+        Running r = snapshot.services().get(service);
+        if (r == null) {
+            return -1;
         }
-        return -1;
+        List<Endpoint> checked = r.pool().targets().stream().map(Target::endpoint)
+                .filter(e -> e.node().equals(node)).distinct().toList();
+        return checked.isEmpty() ? -1 : (int) checked.stream().filter(e -> isUp(r.pool(), e)).count();
     }
 
     /** An endpoint counts as healthy when it is up on every port of the service. */

@@ -25,7 +25,9 @@ public final class NodeRuntime implements AutoCloseable {
     private final Transport transport;
     private final Agent agent;
     private final ClusterSession cluster;
-    private Optional<L2Announcement> announcement;
+    /** Serialises reloads and the stop; no event loop and no reader ever takes it. */
+    private final Object changing = new Object();
+    private volatile Optional<L2Announcement> announcement;
     private volatile boolean stopping;
 
     private NodeRuntime(Transport transport, Agent agent, ClusterSession cluster, Optional<L2Announcement> announcement) {
@@ -40,12 +42,12 @@ public final class NodeRuntime implements AutoCloseable {
         Agent agent = new Agent(config, transport);
         ClusterSession cluster;
         try {
-            cluster = ClusterSession.join(config, agent.memberState());
+            cluster = ClusterSession.join(config, agent::memberState);
         } catch (Exception e) {
             transport.close();
             throw e;
         }
-        agent.onHealthChange(cluster.ownership()::publish);
+        agent.onHealthChange(cluster.ownership()::stateChanged);
         Optional<L2Announcement> announcement = Optional.empty();
         try {
             announcement = L2Announcement.start(config, cluster.ownership());
@@ -65,7 +67,13 @@ public final class NodeRuntime implements AutoCloseable {
      * config digest. Settings that need a new ZooKeeper session or listener are refused
      * before anything changes.
      */
-    public synchronized Agent.Reload reload(FloatlbConfig next) {
+    public Agent.Reload reload(FloatlbConfig next) {
+        synchronized (changing) {
+            return reloadLocked(next);
+        }
+    }
+
+    private Agent.Reload reloadLocked(FloatlbConfig next) {
         List<String> fixed = needsRestart(agent.config(), next);
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", fixed) + " changed: restart the agent to apply "
@@ -79,7 +87,7 @@ public final class NodeRuntime implements AutoCloseable {
         Agent.Reload r = agent.apply(next);
         ZooKeeperOwnership ownership = cluster.ownership();
         ownership.reconfigure(next.servicesByVip());
-        ownership.publish(agent.memberState());
+        ownership.stateChanged();
         if (announcement.isPresent() && L2Announcement.needed(next)) {
             announcement.get().update(next);
         } else if (announcement.isPresent()) {
@@ -125,7 +133,7 @@ public final class NodeRuntime implements AutoCloseable {
         return cluster.ownership();
     }
 
-    public synchronized Optional<L2Announcement> announcement() {
+    public Optional<L2Announcement> announcement() {
         return announcement;
     }
 
@@ -138,7 +146,7 @@ public final class NodeRuntime implements AutoCloseable {
         stopping = true;
         cluster.close();
         agent.stop();
-        synchronized (this) {
+        synchronized (changing) {
             announcement.ifPresent(L2Announcement::close);
         }
         transport.close();

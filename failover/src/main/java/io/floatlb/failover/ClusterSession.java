@@ -9,6 +9,7 @@ import io.floatlb.failover.zk.EmbeddedZooKeeper;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public final class ClusterSession implements AutoCloseable {
     }
 
     /** Connects (starting the embedded server first if configured) and joins the election. */
-    public static ClusterSession join(FloatlbConfig config, MemberState initial) throws Exception {
+    public static ClusterSession join(FloatlbConfig config, Supplier<MemberState> state) throws Exception {
         var c = config.coordination();
         EmbeddedZooKeeper embedded = c.embedded() ? EmbeddedZooKeeper.start() : null;
         String connect = embedded != null ? embedded.connectString() : c.zookeeper();
@@ -51,10 +52,10 @@ public final class ClusterSession implements AutoCloseable {
         ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "election"));
         ContactLease lease = new ContactLease(c.sessionTimeout().toNanos(), System::nanoTime);
         ZooKeeperOwnership ownership = new ZooKeeperOwnership(zk, config.nodeName(), config.servicesByVip(),
-                c.failback(), c.sessionTimeout().toMillis(), lease, exec, initial);
+                c.failback(), lease, exec, state);
         ownership.start();
-        log.info("node {} joined the cluster at {}{} (session {} ms)", config.nodeName(),
-                embedded != null ? "embedded ZooKeeper " : "", connect, c.sessionTimeout().toMillis());
+        log.info("node {} joined the cluster at {}{} (session {} ms granted)", config.nodeName(),
+                embedded != null ? "embedded ZooKeeper " : "", connect, TimeUnit.NANOSECONDS.toMillis(lease.sessionNanos()));
         return new ClusterSession(embedded, zk, exec, ownership);
     }
 

@@ -15,17 +15,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthChecker {
     private final BackendPool pool;
+    private final HealthCheck check;
     private final Transport transport;
     private volatile boolean running;
 
-    public HealthChecker(BackendPool pool, Transport transport) {
+    public HealthChecker(BackendPool pool, HealthCheck check, Transport transport) {
         this.pool = pool;
+        this.check = check;
         this.transport = transport;
     }
 
     public void start() {
         running = true;
-        long interval = pool.service().healthCheck().interval().toMillis();
+        long interval = check.interval().toMillis();
         for (Target t : pool.targets()) {
             EventLoop loop = transport.workers().next();
             // A random first delay keeps checks of many targets from firing in lock-step.
@@ -42,12 +44,11 @@ public final class HealthChecker {
         if (!running) {
             return;
         }
-        HealthCheck hc = pool.service().healthCheck();
-        Probe.run(transport, loop, target, hc).addListener(f -> {
+        Probe.run(transport, loop, target, check).addListener(f -> {
             Probe.Outcome o = (Probe.Outcome) f.getNow();
             if (running) {
                 pool.report(target, o.success(), o.detail());
-                loop.schedule(() -> check(loop, target), hc.interval().toMillis(), TimeUnit.MILLISECONDS);
+                loop.schedule(() -> check(loop, target), check.interval().toMillis(), TimeUnit.MILLISECONDS);
             }
         });
     }

@@ -132,7 +132,10 @@ public final class ServiceProxy {
         if (left > 0) {
             log.info("service {}: closing {} connections still open after draining", config.name(), left);
         }
-        clients.close().awaitUninterruptibly();
+        if (!clients.close().awaitUninterruptibly(Transport.LOOP_WAIT_MILLIS)) {
+            log.warn("service {}: connections not closed within {} ms: an event loop is stuck", config.name(),
+                    Transport.LOOP_WAIT_MILLIS);
+        }
         return left;
     }
 

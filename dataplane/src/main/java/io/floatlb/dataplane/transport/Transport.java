@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    /**
+     * The longest any thread waits for an event loop (a bind, a close). A loop that takes
+     * longer is stuck; waiting on would hang the waiter too, so it fails with this bound.
+     */
+    public static final long LOOP_WAIT_MILLIS = 5_000;
 
     private final boolean epoll;
     private final EventLoopGroup acceptors;
@@ -104,7 +109,13 @@ public final class Transport implements AutoCloseable {
     }
 
     private static Channel bind(ServerBootstrap b, InetSocketAddress where) {
-        ChannelFuture f = b.bind(where).awaitUninterruptibly();
+        ChannelFuture f = b.bind(where);
+        if (!f.awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
+            f.cancel(false);
+            f.addListener(done -> f.channel().close());
+            throw new IllegalStateException("binding took longer than " + LOOP_WAIT_MILLIS + " ms: an event loop is"
+                    + " stuck (a thread dump shows where); nothing was bound");
+        }
         if (!f.isSuccess()) {
             throw new IllegalStateException(f.cause().getMessage(), f.cause());
         }
@@ -131,7 +142,12 @@ public final class Transport implements AutoCloseable {
 
     @Override
     public void close() {
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        for (EventLoopGroup g : List.of(acceptors, workers)) {
+            if (!g.terminationFuture().awaitUninterruptibly(2_000 + LOOP_WAIT_MILLIS)) {
+                log.warn("event loops did not stop within {} ms; leaving them behind", 2_000 + LOOP_WAIT_MILLIS);
+            }
+        }
     }
 }

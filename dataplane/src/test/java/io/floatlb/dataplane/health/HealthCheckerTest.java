@@ -56,7 +56,7 @@ class HealthCheckerTest {
         int port = startHttp();
         BackendPool pool = pool("kind = http, path = \"/health\", interval = 50ms, timeout = 40ms, rise = 2, fall = 2", port);
         Target t = pool.targets().iterator().next();
-        checker = new HealthChecker(pool, transport);
+        checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
         checker.start();
 
         status.set(503);
@@ -71,7 +71,7 @@ class HealthCheckerTest {
         status.set(200);
         BackendPool pool = pool("kind = http, path = \"/health\", expect-status = 204, interval = 50ms, timeout = 40ms, fall = 1", port);
         Target t = pool.targets().iterator().next();
-        checker = new HealthChecker(pool, transport);
+        checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
         checker.start();
         assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).isTrue();
     }
@@ -81,7 +81,7 @@ class HealthCheckerTest {
         int port = Net.freePort(Net.loopback(31));
         BackendPool pool = pool("kind = tcp, interval = 50ms, timeout = 40ms, fall = 2", port);
         Target t = pool.targets().iterator().next();
-        checker = new HealthChecker(pool, transport);
+        checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
         checker.start();
         assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).isTrue();
         assertThat(pool.stats(t).checkFailures()).isGreaterThanOrEqualTo(2);

@@ -42,7 +42,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     HealthChecker checks(ServiceProxy proxy) {
-        HealthChecker checker = new HealthChecker(proxy.pool(), transport);
+        HealthChecker checker = new HealthChecker(proxy.pool(), proxy.config().healthCheck(), transport);
         checker.start();
         open.add(checker::stop);
         return checker;

@@ -20,8 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEventType;
 import org.apache.curator.framework.recipes.cache.ChildData;
@@ -61,47 +63,92 @@ public final class ZooKeeperOwnership implements VipOwnership {
     private final List<Consumer<InetAddress>> onAcquired = new CopyOnWriteArrayList<>();
     private final Map<InetAddress, LongAdder> won = new ConcurrentHashMap<>();
     private final Map<InetAddress, LongAdder> lost = new ConcurrentHashMap<>();
-    private final long heartbeatMillis;
+    private final Supplier<MemberState> state;
+    private final AtomicBoolean publishPending = new AtomicBoolean();
     private volatile MemberState mine;
     private PersistentNode member;
     private volatile boolean closing;
 
     public ZooKeeperOwnership(CuratorFramework zk, String node, Map<InetAddress, List<ServiceConfig>> vips,
-                              boolean failback, long sessionTimeoutMillis, ContactLease lease,
-                              ScheduledExecutorService exec, MemberState initial) {
+                              boolean failback, ContactLease lease, ScheduledExecutorService exec,
+                              Supplier<MemberState> state) {
         this.zk = zk;
         this.node = node;
         this.vips = Map.copyOf(vips);
         this.failback = failback;
         this.lease = lease;
         this.exec = exec;
-        this.mine = initial;
-        this.heartbeatMillis = Math.max(20, sessionTimeoutMillis / 4);
+        this.state = state;
+        this.mine = state.get();
         this.cache = CuratorCache.build(zk, "/");
     }
 
     public void start() {
         zk.getConnectionStateListenable().addListener((client, state) -> connectionChanged(state), exec);
         lease.connected(zk.getZookeeperClient().isConnected());
+        takeGrantedSession();
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> exec.execute(this::evaluate)).build(), exec);
         cache.start();
         member = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterPaths.member(node), MemberCodec.encode(mine));
         member.start();
-        exec.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatMillis, TimeUnit.MILLISECONDS);
-        exec.scheduleWithFixedDelay(this::evaluate, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        exec.execute(this::beat);
     }
 
-    /** Called whenever this node's own endpoint health changes. */
-    public void publish(MemberState state) {
-        mine = state;
-        exec.execute(() -> {
-            try {
-                member.setData(MemberCodec.encode(state));
-            } catch (Exception e) {
-                log.warn("cannot publish node state to ZooKeeper: {}", e.getMessage());
+    /** A heartbeat and a fresh look every quarter of the granted session, re-armed each time. */
+    private void beat() {
+        if (closing) {
+            return;
+        }
+        heartbeat();
+        evaluate();
+        exec.schedule(this::beat, heartbeatMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private long heartbeatMillis() {
+        return Math.max(20, TimeUnit.NANOSECONDS.toMillis(lease.sessionNanos()) / 4);
+    }
+
+    /**
+     * This node's state changed (an endpoint went up or down, a reload): safe to call from
+     * any thread, event loops included, since it only signals. The election thread then
+     * pulls the state and publishes it; a burst of signals makes one publication.
+     */
+    public void stateChanged() {
+        if (publishPending.compareAndSet(false, true)) {
+            exec.execute(() -> {
+                publishPending.set(false);
+                MemberState now = state.get();
+                mine = now;
+                try {
+                    member.setData(MemberCodec.encode(now));
+                } catch (Exception e) {
+                    log.warn("cannot publish node state to ZooKeeper: {}", e.getMessage());
+                }
+                evaluate();
+            });
+        }
+    }
+
+    /**
+     * The lease must follow the session the server granted, not the one asked for: a
+     * server that caps sessions would otherwise expire this node while it still answers.
+     */
+    private void takeGrantedSession() {
+        try {
+            long granted = zk.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            if (granted <= 0) {
+                return;
             }
-            evaluate();
-        });
+            long before = lease.sessionNanos();
+            lease.granted(TimeUnit.MILLISECONDS.toNanos(granted));
+            if (TimeUnit.MILLISECONDS.toNanos(granted) != before) {
+                log.warn("ZooKeeper granted a {} ms session where {} ms was asked for: the ownership lease follows"
+                        + " the granted session (raise the servers' maxSessionTimeout or lower"
+                        + " coordination.session-timeout)", granted, TimeUnit.NANOSECONDS.toMillis(before));
+            }
+        } catch (Exception e) {
+            log.debug("no session yet: {}", e.toString());
+        }
     }
 
     /**
@@ -184,6 +231,7 @@ public final class ZooKeeperOwnership implements VipOwnership {
                 Set.copyOf(owned).forEach(this::stopOwning);
             }
             case RECONNECTED, CONNECTED -> {
+                takeGrantedSession();
                 heartbeat();
                 evaluate();
             }

@@ -4,8 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
-/** zoo.cfg settings for floatlb's servers: a short tick, so that sub-second sessions are allowed. */
+/**
+ * zoo.cfg settings for floatlb's servers: a short tick, so that sub-second sessions are
+ * allowed, and a maximum as long as any session a config may ask for, since ZooKeeper
+ * otherwise caps sessions at 20 ticks (2 s) without a word to the client.
+ */
 public final class ZooKeeperProperties {
+    /** The longest {@code coordination.session-timeout} a config may set. */
+    public static final long MAX_SESSION_MILLIS = 300_000;
 
     private ZooKeeperProperties() {}
 
@@ -13,6 +19,7 @@ public final class ZooKeeperProperties {
         Properties p = new Properties();
         p.setProperty("tickTime", String.valueOf(EmbeddedZooKeeper.TICK_MILLIS));
         p.setProperty("minSessionTimeout", String.valueOf(2 * EmbeddedZooKeeper.TICK_MILLIS));
+        p.setProperty("maxSessionTimeout", String.valueOf(MAX_SESSION_MILLIS));
         p.setProperty("initLimit", "50");
         p.setProperty("syncLimit", "20");
         p.setProperty("dataDir", dataDir.toString());

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 
 /** One agent's coordination side, against a real ZooKeeper: a session, a lease, an election. */
@@ -25,6 +26,8 @@ final class ElectionNode implements AutoCloseable {
     final ServiceConfig service;
     final CuratorFramework zk;
     final ZooKeeperOwnership ownership;
+    final ContactLease lease;
+    private final AtomicInteger healthy;
     private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
     private boolean closed;
 
@@ -35,14 +38,21 @@ final class ElectionNode implements AutoCloseable {
         this.service = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
                 + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
                 + ", endpoints = [] } }", "t.conf").config().services().get(0);
-        ContactLease lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
-        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(service)), failback, SESSION.toMillis(),
-                lease, exec, state(healthyLocal));
+        this.lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
+        this.healthy = new AtomicInteger(healthyLocal);
+        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(service)), failback, lease, exec,
+                () -> state(healthy.get()));
         ownership.start();
     }
 
     MemberState state(int healthyLocal) {
         return new MemberState(name, "digest", Map.of("web", new MemberState.EndpointCount(healthyLocal, 2)));
+    }
+
+    /** This node's healthy local endpoints changed: signal, as a health check would. */
+    void healthy(int healthyLocal) {
+        healthy.set(healthyLocal);
+        ownership.stateChanged();
     }
 
     boolean owns() {

@@ -137,10 +137,10 @@ class ZooKeeperOwnershipTest {
         Thread.sleep(300);
         assertThat(b.owns()).isFalse();
 
-        b.ownership.publish(b.state(2));
+        b.healthy(2);
         Thread.sleep(200);
         assertThat(a.owns()).as("a healthy owner keeps its VIP").isTrue();
-        a.ownership.publish(a.state(0));
+        a.healthy(0);
         assertThat(await(Duration.ofSeconds(5), b::owns)).isTrue();
         assertThat(a.owns()).isFalse();
     }

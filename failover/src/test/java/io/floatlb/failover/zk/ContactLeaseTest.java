@@ -54,4 +54,15 @@ class ContactLeaseTest {
         advanceMillis(500);
         assertThat(lease.valid()).isTrue();
     }
+
+    @Test
+    void aShorterGrantedSessionShortensTheLease() {
+        lease.connected(true);
+        lease.granted(TimeUnit.MILLISECONDS.toNanos(300)); // asked 900 ms, the server capped it
+        lease.confirmed(now.get());
+        advanceMillis(190);
+        assertThat(lease.valid()).isTrue();
+        advanceMillis(20);
+        assertThat(lease.valid()).as("two thirds of the granted 300 ms have passed").isFalse();
+    }
 }
