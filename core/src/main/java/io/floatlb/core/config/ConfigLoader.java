@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Reads a HOCON file into a {@link FloatlbConfig}, or into every reason it cannot be one. */
 public final class ConfigLoader {
@@ -25,28 +26,32 @@ public final class ConfigLoader {
             throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, ConfigProblem.Severity.ERROR,
                     "no such config file; pass the path of a HOCON file with -c")));
         }
-        Problems problems = new Problems(name);
-        Config config;
-        try {
-            config = ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve();
-        } catch (ConfigException e) {
-            problems.error(e.origin(), "", stripOrigin(e));
-            throw new InvalidConfigException(problems.all());
-        }
-        return validate(config, problems);
+        return guarded(name, () -> ConfigFactory.parseFile(file.toFile(),
+                ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve());
     }
 
     public static ValidatedConfig parseString(String hocon, String name) throws InvalidConfigException {
+        return guarded(name, () -> ConfigFactory.parseString(hocon,
+                ConfigParseOptions.defaults().setOriginDescription(name)).resolve());
+    }
+
+    /**
+     * Parses and validates, turning whatever the file does to the parser into problems: its
+     * syntax errors, and nesting so deep that the parser's recursion runs out of stack
+     * (every frame of it is unwound by then, so carrying on is safe).
+     */
+    private static ValidatedConfig guarded(String name, Supplier<Config> parse) throws InvalidConfigException {
         Problems problems = new Problems(name);
-        Config config;
         try {
-            config = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(name)).resolve();
+            Config config = parse.get();
+            return validate(config, problems);
         } catch (ConfigException e) {
             problems.error(e.origin(), "", stripOrigin(e));
             throw new InvalidConfigException(problems.all());
+        } catch (StackOverflowError e) {
+            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, ConfigProblem.Severity.ERROR,
+                    "objects or lists nested too deeply to read; a floatlb config needs at most a few levels")));
         }
-        return validate(config, problems);
     }
 
     private static ValidatedConfig validate(Config config, Problems problems) throws InvalidConfigException {

@@ -142,7 +142,12 @@ final class ConfigParser {
             List<AddressRange> ranges = new ArrayList<>();
             for (String text : p.stringList("addresses")) {
                 try {
-                    ranges.add(AddressRange.parse(text));
+                    AddressRange r = AddressRange.parse(text);
+                    IpAddresses.NOT_VIPS.stream().filter(a -> r.contains(a) || IpAddresses.whyNotAVip(r.first()).isPresent()
+                                    || IpAddresses.whyNotAVip(r.last()).isPresent()).findFirst().ifPresentOrElse(
+                            a -> p.error("addresses", "range " + r + " holds addresses that cannot be VIPs (the"
+                                    + " unspecified, broadcast or multicast addresses); list only unicast addresses"),
+                            () -> ranges.add(r));
                 } catch (IllegalArgumentException e) {
                     p.error("addresses", e.getMessage());
                 }
@@ -229,6 +234,11 @@ final class ConfigParser {
             s.error("vip", "'" + v + "' is not an IP address");
             return null;
         })).orElse(null);
+        if (vip != null && IpAddresses.whyNotAVip(vip).isPresent()) {
+            s.error("vip", IpAddresses.format(vip) + " is " + IpAddresses.whyNotAVip(vip).get()
+                    + ", which no client can reach a service at; use a unicast address");
+            vip = null;
+        }
         String pool = s.string("address-pool").orElse(null);
         if (pool != null && !pools.containsKey(pool)) {
             s.error("address-pool", "unknown address pool '" + pool + "'; known: " + pools.keySet());

@@ -45,8 +45,10 @@ final class Section {
         return origin;
     }
 
+    /** The path of a key, quoted where the operator's key needs it ({@code services."a:b"}). */
     String child(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        String quoted = ConfigUtil.joinPath(key);
+        return path.isEmpty() ? quoted : path + "." + quoted;
     }
 
     ConfigOrigin originOf(String key) {
@@ -110,8 +112,12 @@ final class Section {
 
     /** The last element of the path, which is the operator's name for a named section. */
     String name() {
-        List<String> parts = ConfigUtil.splitPath(path.replaceAll("\\[\\d+]$", ""));
-        return parts.get(parts.size() - 1);
+        try {
+            List<String> parts = ConfigUtil.splitPath(path.replaceAll("\\[\\d+]$", ""));
+            return parts.get(parts.size() - 1);
+        } catch (ConfigException e) {
+            return path; // not a path HOCON can split: the name check reports it
+        }
     }
 
     Optional<String> string(String key) {

@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /** Parses IP literals without ever touching DNS: a typo must be an error, not a lookup. */
@@ -30,6 +32,28 @@ public final class IpAddresses {
             return Optional.empty();
         }
     }
+
+    /**
+     * Why an address can never be a VIP, if it cannot: no client can reach a service at the
+     * unspecified, broadcast or a multicast address, and binding one listens on something else.
+     */
+    public static Optional<String> whyNotAVip(InetAddress a) {
+        if (a.isAnyLocalAddress()) {
+            return Optional.of("the unspecified address");
+        }
+        if (a.isMulticastAddress()) {
+            return Optional.of("a multicast address");
+        }
+        if (a instanceof java.net.Inet4Address && toNumber(a).equals(BigInteger.valueOf(0xFFFFFFFFL))) {
+            return Optional.of("the broadcast address");
+        }
+        return Optional.empty();
+    }
+
+    /** Addresses that mark the edges of what {@link #whyNotAVip} refuses, to test whole ranges against. */
+    public static final List<InetAddress> NOT_VIPS = Stream.of("0.0.0.0", "224.0.0.0", "239.255.255.255",
+            "255.255.255.255", "::", "ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+            .map(t -> parse(t).orElseThrow()).toList();
 
     public static BigInteger toNumber(InetAddress address) {
         return new BigInteger(1, address.getAddress());

@@ -27,6 +27,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void objectsNestedThousandsDeepAreOneErrorNotAStackOverflow() {
+        String hocon = "floatlb { node.name = n1, x = " + "{ a = ".repeat(5_000) + "1" + " }".repeat(5_000) + " }";
+        assertThatThrownBy(() -> ConfigLoader.parseString(hocon, "deep.conf"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.errors()).hasSize(1);
+                    assertThat(e.errors().get(0).toString()).startsWith("deep.conf:1: ").contains("nested too deeply");
+                });
+    }
+
+    @Test
+    void aFloodOfMistakesIsCutToTheFirstHundredAndACount() {
+        StringBuilder hocon = new StringBuilder("floatlb {\n  node.name = n1\n");
+        for (int i = 0; i < 20_000; i++) {
+            hocon.append("  bogus").append(i).append(" = 1\n");
+        }
+        hocon.append("}\n");
+        assertThatThrownBy(() -> ConfigLoader.parseString(hocon.toString(), "flood.conf"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.errors()).hasSize(Problems.MAX_REPORTED + 1);
+                    assertThat(e.errors().get(Problems.MAX_REPORTED).message())
+                            .contains("and 19900 more problems", "fix these first");
+                });
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         String hocon = """
                 floatlb {

@@ -60,7 +60,7 @@ public final class ConfigReloader {
             r = node.reload(next);
         } catch (IllegalArgumentException e) {
             return reject(trigger, List.of(file + ": " + e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             rejected.increment();
             log.error("reload ({}) of {} failed, the running config stays: {}", trigger, file, e.getMessage());
             return new Outcome(Result.FAILED, List.of("failed: " + e.getMessage() + " (nothing was reloaded)"));

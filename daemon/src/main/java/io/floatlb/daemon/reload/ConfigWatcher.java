@@ -55,7 +55,12 @@ public final class ConfigWatcher implements AutoCloseable {
                     more.pollEvents();
                     more.reset();
                 }
-                reloader.reload("file changed");
+                try {
+                    reloader.reload("file changed");
+                } catch (RuntimeException e) {
+                    // The reloader answers every file with an outcome; whatever escapes it must not end the watch.
+                    log.error("reload after a file change failed, the running config stays: {}", e.toString());
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             log.debug("config watch stopped");

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,6 +69,34 @@ class AdminApiTest {
             HttpResponse<String> unchanged = node.admin("POST", "/reload");
             assertThat(unchanged.statusCode()).isEqualTo(200);
             assertThat(unchanged.body()).startsWith("unchanged");
+        }
+    }
+
+    @Test
+    void slowAndHalfOpenClientsNeverBlockTheApi() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            List<Socket> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    Socket s = new Socket("127.0.0.1", node.adminPort);
+                    // The request line, then nothing: the client that blocked the old API for minutes.
+                    s.getOutputStream().write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    slow.add(s);
+                }
+                Duration second = Duration.ofSeconds(1);
+                assertThat(node.admin("GET", "/healthz", second).statusCode()).isEqualTo(200);
+                assertThat(node.admin("GET", "/readyz", second).statusCode()).isEqualTo(200);
+                assertThat(node.admin("GET", "/metrics", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
+                assertThat(node.admin("POST", "/reload", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
+                slow.get(0).getOutputStream().write("Host: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.get(0).setSoTimeout(5_000);
+                assertThat(new String(slow.get(0).getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                        .as("a slow client that finally finishes its request is answered").isEqualTo("HTTP/1.1 200");
+            } finally {
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
         }
     }
 

@@ -130,6 +130,26 @@ class HitlessReloadTest {
     }
 
     @Test
+    void namesTheParserCannotSplitAreRejectedWithTheirLineAndTheWatcherLivesOn() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            for (String name : new String[] {"a:b", "x$y", "x\\\\y"}) {
+                long rejected = node.service.reloader().rejected();
+                node.replaceConfig(node.config("cluster", 21, 22).replace("services.echo {",
+                        "services.echo2 { vip = \"127.0.0.19\", ports = [{ port = 80 }], endpoints = [] }\n"
+                                + "services.\"" + name + "\" {"));
+                awaitCount(() -> node.service.reloader().rejected(), rejected + 1);
+                HttpResponse<String> answer = node.admin("POST", "/reload");
+                assertThat(answer.statusCode()).as("for %s", name).isEqualTo(400);
+                assertThat(answer.body()).contains("floatlb.conf:", "is not a valid name");
+            }
+            long applied = node.service.reloader().applied();
+            node.replaceConfig(node.config("cluster", 21));
+            awaitCount(() -> node.service.reloader().applied(), applied + 1);
+            assertThat(backends(node, 6)).as("the watcher still applies a good file").containsExactly("echo-21");
+        }
+    }
+
+    @Test
     void aReloadSwitchesTheTrafficPolicy() throws Exception {
         try (RunningNode node = new RunningNode(dir, 21, 23)) {
             assertThat(backends(node, 12)).as("cluster: endpoints on every node").containsExactlyInAnyOrder(

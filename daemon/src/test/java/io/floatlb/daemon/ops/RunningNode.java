@@ -92,8 +92,14 @@ final class RunningNode implements AutoCloseable {
     }
 
     HttpResponse<String> admin(String method, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        return admin(method, path, Duration.ofSeconds(10));
+    }
+
+    /** A request that fails with HttpTimeoutException when no answer came within {@code within}. */
+    HttpResponse<String> admin(String method, String path, Duration within) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(within).build();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(within).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -2,16 +2,11 @@ package io.floatlb.dataplane.echo;
 
 import io.floatlb.core.net.HostPort;
 import io.floatlb.core.net.IpAddresses;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.floatlb.dataplane.http.HttpReply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import java.net.InetSocketAddress;
@@ -57,21 +52,9 @@ final class EchoHandler extends SimpleChannelInboundHandler<Object> {
             body.append("header: ").append(h.getKey()).append(": ").append(h.getValue()).append('\n');
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(bytes));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
-                .set("X-Backend", name);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (keepAlive) {
-            if (!request.protocolVersion().isKeepAliveDefault()) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        FullHttpResponse response = HttpReply.of(request.protocolVersion(), 200, "text/plain; charset=utf-8", bytes);
+        response.headers().set("X-Backend", name);
+        HttpReply.send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 
     @Override

@@ -73,12 +73,18 @@ public final class BackendPool {
         return stats.keySet();
     }
 
-    /** The next target for a client, never one of {@code exclude} (targets that already failed it). */
+    /**
+     * The next target for a client, never one of {@code exclude} (targets that already failed
+     * it), never one that is down. A target not checked yet is used, as HAProxy uses a server
+     * before its first check: a node that just started, or endpoints a reload just added,
+     * serve at once, and a failed connect marks such a target down and retries the next.
+     * (Eligibility for a VIP is stricter: it counts only targets that passed a check.)
+     */
     public Optional<Target> choose(int vipPort, InetAddress client, Collection<Target> exclude) {
         List<Target> all = targetsByPort.getOrDefault(vipPort, List.of());
         List<Target> usable = new ArrayList<>(all.size());
         for (Target t : all) {
-            if (stats.get(t).health.get().up() && !exclude.contains(t)) {
+            if (stats.get(t).health.get().status() != HealthState.Status.DOWN && !exclude.contains(t)) {
                 usable.add(t);
             }
         }
@@ -124,10 +130,16 @@ public final class BackendPool {
         HealthCheck hc = service.healthCheck();
         HealthState before = s.health.getAndUpdate(h -> h.after(success, hc.rise(), hc.fall()));
         HealthState after = before.after(success, hc.rise(), hc.fall());
+        if (before.status() != after.status()) {
+            log.info("service {}: endpoint {} is {} ({})", service.name(), t, after.status(), detail);
+        }
         if (before.up() != after.up()) {
-            log.info("service {}: endpoint {} is {} ({})", service.name(), t, after.up() ? "UP" : "DOWN", detail);
             healthListeners.forEach(l -> l.accept(this));
         }
+    }
+
+    public HealthState health(Target t) {
+        return stats(t).health.get();
     }
 
     public boolean isUp(Target t) {

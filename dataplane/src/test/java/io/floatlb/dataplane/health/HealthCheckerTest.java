@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.health.HealthState.Status;
 import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.proxy.BackendPool;
@@ -60,7 +61,7 @@ class HealthCheckerTest {
         checker.start();
 
         status.set(503);
-        assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).as("goes down on 503").isTrue();
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.health(t).status() == Status.DOWN)).as("goes down on 503").isTrue();
         status.set(204);
         assertThat(Net.await(Duration.ofSeconds(5), () -> pool.isUp(t))).as("comes back on 204").isTrue();
     }
@@ -73,17 +74,17 @@ class HealthCheckerTest {
         Target t = pool.targets().iterator().next();
         checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
         checker.start();
-        assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).isTrue();
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.health(t).status() == Status.DOWN)).isTrue();
     }
 
     @Test
-    void tcpCheckMarksAClosedPortDown() throws Exception {
+    void tcpCheckMarksAClosedPortDownAtItsFirstCheck() throws Exception {
         int port = Net.freePort(Net.loopback(31));
         BackendPool pool = pool("kind = tcp, interval = 50ms, timeout = 40ms, fall = 2", port);
         Target t = pool.targets().iterator().next();
         checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
         checker.start();
-        assertThat(Net.await(Duration.ofSeconds(5), () -> !pool.isUp(t))).isTrue();
-        assertThat(pool.stats(t).checkFailures()).isGreaterThanOrEqualTo(2);
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.health(t).status() == Status.DOWN)).isTrue();
+        assertThat(pool.stats(t).checkFailures()).as("an unchecked endpoint needs no fall count").isEqualTo(1);
     }
 }

@@ -4,6 +4,7 @@ import static io.floatlb.dataplane.Net.field;
 import static io.floatlb.dataplane.Net.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floatlb.core.health.HealthState.Status;
 import io.floatlb.dataplane.Net;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +70,7 @@ class ProxyTest {
             assertThat(field(get(fx.vip(), "/"), "backend")).isEqualTo("alive");
         }
         var dead = proxy.pool().targets().stream().filter(t -> t.endpoint().address().equals(Net.loopback(22))).findFirst().orElseThrow();
-        assertThat(proxy.pool().isUp(dead)).as("passive checks marked it down").isFalse();
+        assertThat(proxy.pool().health(dead).status()).as("passive checks marked it down").isEqualTo(Status.DOWN);
     }
 
     @Test
