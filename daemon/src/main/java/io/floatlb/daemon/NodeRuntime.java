@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
 
+    private final NodeLock lock;
     private final Transport transport;
     private final Agent agent;
     private final ClusterSession cluster;
@@ -30,7 +31,9 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile Optional<L2Announcement> announcement;
     private volatile boolean stopping;
 
-    private NodeRuntime(Transport transport, Agent agent, ClusterSession cluster, Optional<L2Announcement> announcement) {
+    private NodeRuntime(NodeLock lock, Transport transport, Agent agent, ClusterSession cluster,
+                        Optional<L2Announcement> announcement) {
+        this.lock = lock;
         this.transport = transport;
         this.agent = agent;
         this.cluster = cluster;
@@ -38,6 +41,16 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     public static NodeRuntime start(FloatlbConfig config) throws Exception {
+        NodeLock lock = NodeLock.acquire(config.nodeName());
+        try {
+            return start(lock, config);
+        } catch (Exception | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static NodeRuntime start(NodeLock lock, FloatlbConfig config) throws Exception {
         Transport transport = Transport.create(0);
         Agent agent = new Agent(config, transport);
         ClusterSession cluster;
@@ -58,7 +71,7 @@ public final class NodeRuntime implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new NodeRuntime(transport, agent, cluster, announcement);
+        return new NodeRuntime(lock, transport, agent, cluster, announcement);
     }
 
     /**
@@ -150,5 +163,6 @@ public final class NodeRuntime implements AutoCloseable {
             announcement.ifPresent(L2Announcement::close);
         }
         transport.close();
+        lock.close();
     }
 }

@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -88,6 +89,7 @@ public final class Transport implements AutoCloseable {
                 child.accept(b);
                 bound.add(bind(b, where));
             } else {
+                refuseIfTaken(where, freeBind);
                 for (EventExecutor loop : workers) {
                     SocketProtocolFamily family = familyOf(where.getAddress());
                     ServerBootstrap b = new ServerBootstrap().group((EventLoop) loop, (EventLoop) loop)
@@ -106,6 +108,34 @@ public final class Transport implements AutoCloseable {
             throw e;
         }
         return new Listening(bound);
+    }
+
+    /**
+     * SO_REUSEPORT would let this process join another one's listener on the same address
+     * (same user), and the kernel would split the clients between the two without a word.
+     * A plain bind first, without SO_REUSEPORT, fails when anyone holds the address; closed
+     * again at once, it leaves the address to the group bound next.
+     */
+    private void refuseIfTaken(InetSocketAddress where, boolean freeBind) {
+        if (where.getPort() == 0) {
+            return;
+        }
+        SocketProtocolFamily family = familyOf(where.getAddress());
+        ServerBootstrap probe = new ServerBootstrap().group(acceptors.next(), workers.next())
+                .channelFactory(() -> new EpollServerSocketChannel(family))
+                .option(EpollChannelOption.IP_FREEBIND, freeBind)
+                .childHandler(new ChannelInboundHandlerAdapter());
+        Channel ch;
+        try {
+            ch = bind(probe, where);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (another process holds " + new HostPort(where.getAddress(), where.getPort())
+                    + "; stop it or choose another address)", e);
+        }
+        if (!ch.close().awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
+            throw new IllegalStateException("closing a probe of " + new HostPort(where.getAddress(), where.getPort()) + " took longer than "
+                    + LOOP_WAIT_MILLIS + " ms: an event loop is stuck");
+        }
     }
 
     private static Channel bind(ServerBootstrap b, InetSocketAddress where) {
