@@ -1,11 +1,14 @@
 package io.floatlb.daemon;
 
 import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.election.Eligibility;
 import io.floatlb.core.status.ClusterView;
 import io.floatlb.dataplane.transport.Transport;
 import io.floatlb.failover.ClusterSession;
 import io.floatlb.failover.announce.L2Announcement;
-import io.floatlb.failover.election.ZooKeeperOwnership;
+import io.floatlb.failover.election.VipCounts;
+import io.floatlb.failover.election.VipElection;
+import io.floatlb.failover.membership.Membership;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,14 +29,16 @@ public final class NodeRuntime implements AutoCloseable {
     private final Transport transport;
     private final Agent agent;
     private final ClusterSession cluster;
+    private final VipCounts counts;
     /** Serialises reloads and the stop; no event loop and no reader ever takes it. */
     private final Object changing = new Object();
     private volatile Optional<L2Announcement> announcement;
     private volatile boolean stopping;
 
-    private NodeRuntime(NodeLock lock, Transport transport, Agent agent, ClusterSession cluster,
+    private NodeRuntime(NodeLock lock, Transport transport, Agent agent, ClusterSession cluster, VipCounts counts,
                         Optional<L2Announcement> announcement) {
         this.lock = lock;
+        this.counts = counts;
         this.transport = transport;
         this.agent = agent;
         this.cluster = cluster;
@@ -55,15 +60,17 @@ public final class NodeRuntime implements AutoCloseable {
         Agent agent = new Agent(config, transport);
         ClusterSession cluster;
         try {
-            cluster = ClusterSession.join(config, agent::memberState);
+            cluster = ClusterSession.join(config, agent::memberState, Eligibility.of(config));
         } catch (Exception e) {
             transport.close();
             throw e;
         }
-        agent.onHealthChange(cluster.ownership()::stateChanged);
+        agent.onHealthChange(cluster.membership()::stateChanged);
+        VipCounts counts = new VipCounts();
+        cluster.election().subscribe(counts);
         Optional<L2Announcement> announcement = Optional.empty();
         try {
-            announcement = L2Announcement.start(config, cluster.ownership());
+            announcement = L2Announcement.start(config, cluster.election());
             agent.start();
         } catch (RuntimeException e) {
             cluster.close();
@@ -71,7 +78,7 @@ public final class NodeRuntime implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new NodeRuntime(lock, transport, agent, cluster, announcement);
+        return new NodeRuntime(lock, transport, agent, cluster, counts, announcement);
     }
 
     /**
@@ -98,18 +105,17 @@ public final class NodeRuntime implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage() + " (nothing was reloaded)", e);
         }
         Agent.Reload r = agent.apply(next);
-        ZooKeeperOwnership ownership = cluster.ownership();
-        ownership.reconfigure(next.servicesByVip());
-        ownership.stateChanged();
+        VipElection election = cluster.election();
+        election.reconfigure(next.servicesByVip().keySet(), Eligibility.of(next));
+        cluster.membership().stateChanged();
         if (announcement.isPresent() && L2Announcement.needed(next)) {
             announcement.get().update(next);
         } else if (announcement.isPresent()) {
             announcement.get().close();
             announcement = Optional.empty();
         } else {
-            announcement = L2Announcement.start(next, ownership);
+            announcement = L2Announcement.start(next, election);
         }
-        log.info("config reloaded: {}", r);
         return r;
     }
 
@@ -129,21 +135,32 @@ public final class NodeRuntime implements AutoCloseable {
 
     /** The cluster as this node sees it now. */
     public ClusterView view() {
-        ZooKeeperOwnership ownership = cluster.ownership();
-        return ClusterView.of(agent.config(), ownership.members(), ownership::owner, agent);
+        if (!cluster.membership().connected()) {
+            return ClusterView.disconnected(agent.config(), agent);
+        }
+        return ClusterView.of(agent.config(), cluster.membership().members(), cluster.election()::owner, agent);
     }
 
     /** Ready to serve: connected to ZooKeeper and not shutting down. */
     public boolean ready() {
-        return !stopping && cluster.ownership().connected();
+        return !stopping && cluster.membership().connected();
     }
 
     public Agent agent() {
         return agent;
     }
 
-    public ZooKeeperOwnership ownership() {
-        return cluster.ownership();
+    public Membership membership() {
+        return cluster.membership();
+    }
+
+    public VipElection election() {
+        return cluster.election();
+    }
+
+    /** How often this node took and gave up each VIP. */
+    public VipCounts vipCounts() {
+        return counts;
     }
 
     public Optional<L2Announcement> announcement() {

@@ -2,13 +2,16 @@ package io.floatlb.failover;
 
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.election.MemberState;
-import io.floatlb.failover.election.ZooKeeperOwnership;
+import io.floatlb.failover.election.VipElection;
+import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ContactLease;
 import io.floatlb.failover.zk.CoordinationClient;
 import io.floatlb.failover.zk.EmbeddedZooKeeper;
+import java.net.InetAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
@@ -25,18 +28,26 @@ public final class ClusterSession implements AutoCloseable {
     private final EmbeddedZooKeeper embedded;
     private final CuratorFramework zk;
     private final ScheduledExecutorService exec;
-    private final ZooKeeperOwnership ownership;
+    private final Membership membership;
+    private final VipElection election;
 
     private ClusterSession(EmbeddedZooKeeper embedded, CuratorFramework zk, ScheduledExecutorService exec,
-                           ZooKeeperOwnership ownership) {
+                           Membership membership, VipElection election) {
         this.embedded = embedded;
         this.zk = zk;
         this.exec = exec;
-        this.ownership = ownership;
+        this.membership = membership;
+        this.election = election;
     }
 
-    /** Connects (starting the embedded server first if configured) and joins the election. */
-    public static ClusterSession join(FloatlbConfig config, Supplier<MemberState> state) throws Exception {
+    /**
+     * Connects (starting the embedded server first if configured) and joins the election.
+     *
+     * @param state this node's state, pulled on the election thread after {@link Membership#stateChanged}
+     * @param mayOwn whether a member may own a VIP
+     */
+    public static ClusterSession join(FloatlbConfig config, Supplier<MemberState> state,
+                                      BiPredicate<InetAddress, MemberState> mayOwn) throws Exception {
         var c = config.coordination();
         EmbeddedZooKeeper embedded = c.embedded() ? EmbeddedZooKeeper.start() : null;
         String connect = embedded != null ? embedded.connectString() : c.zookeeper();
@@ -51,22 +62,29 @@ public final class ClusterSession implements AutoCloseable {
         }
         ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "election"));
         ContactLease lease = new ContactLease(c.sessionTimeout().toNanos(), System::nanoTime);
-        ZooKeeperOwnership ownership = new ZooKeeperOwnership(zk, config.nodeName(), config.servicesByVip(),
-                c.failback(), lease, exec, state);
-        ownership.start();
+        Membership membership = new Membership(zk, config.nodeName(), lease, exec, state);
+        VipElection election = new VipElection(zk, config.nodeName(), membership, lease, exec, c.failback(),
+                config.servicesByVip().keySet(), mayOwn);
+        election.start();
+        membership.start();
         log.info("node {} joined the cluster at {}{} (session {} ms granted)", config.nodeName(),
                 embedded != null ? "embedded ZooKeeper " : "", connect, TimeUnit.NANOSECONDS.toMillis(lease.sessionNanos()));
-        return new ClusterSession(embedded, zk, exec, ownership);
+        return new ClusterSession(embedded, zk, exec, membership, election);
     }
 
-    public ZooKeeperOwnership ownership() {
-        return ownership;
+    public Membership membership() {
+        return membership;
+    }
+
+    public VipElection election() {
+        return election;
     }
 
     /** Releases this node's VIPs (a successor takes over at once), then leaves. */
     @Override
     public void close() {
-        ownership.close();
+        election.close();
+        membership.close();
         zk.close();
         exec.shutdownNow();
         try {

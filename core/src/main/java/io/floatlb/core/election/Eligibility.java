@@ -1,8 +1,13 @@
 package io.floatlb.core.election;
 
+import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.config.TrafficPolicy;
+import java.net.InetAddress;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Whether a live node may own a VIP. Under {@code cluster} policy any live node may. Under
@@ -13,6 +18,12 @@ import java.util.Collection;
 public final class Eligibility {
 
     private Eligibility() {}
+
+    /** Who may own which of a config's VIPs, as the election asks it. */
+    public static BiPredicate<InetAddress, MemberState> of(FloatlbConfig config) {
+        Map<InetAddress, List<ServiceConfig>> byVip = config.servicesByVip();
+        return (vip, member) -> mayOwn(byVip.getOrDefault(vip, List.of()), member);
+    }
 
     public static boolean mayOwn(Collection<ServiceConfig> servicesOnVip, MemberState member) {
         return servicesOnVip.stream()

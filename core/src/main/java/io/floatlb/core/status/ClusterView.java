@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
  * The cluster as one node sees it through ZooKeeper: every service of this node's config
  * with its owner and, per node, the healthy and total endpoints that node reports for
  * itself; and every node with its config digest. Nodes edit their files by hand, so a
- * digest that differs from the cluster's is flagged as drift.
+ * digest that differs from the cluster's is flagged as drift. Without a ZooKeeper
+ * connection ({@code connected} false) nothing of the cluster is known: no owner, no other
+ * node, only what this node's own checks say.
  */
-public record ClusterView(String node, List<ServiceStatus> services, List<NodeStatus> nodes) {
+public record ClusterView(String node, List<ServiceStatus> services, List<NodeStatus> nodes, boolean connected) {
 
     public ClusterView {
         services = List.copyOf(services);
@@ -45,6 +47,16 @@ public record ClusterView(String node, List<ServiceStatus> services, List<NodeSt
      */
     public static ClusterView of(FloatlbConfig config, Map<String, MemberState> members,
                                  Function<InetAddress, Optional<String>> owner, LocalView local) {
+        return of(config, members, owner, local, true);
+    }
+
+    /** The view of a node cut off from ZooKeeper: whatever its cache holds is stale, so none of it is shown. */
+    public static ClusterView disconnected(FloatlbConfig config, LocalView local) {
+        return of(config, Map.of(), vip -> Optional.empty(), local, false);
+    }
+
+    private static ClusterView of(FloatlbConfig config, Map<String, MemberState> members,
+                                  Function<InetAddress, Optional<String>> owner, LocalView local, boolean connected) {
         List<ServiceStatus> services = config.services().stream()
                 .map(s -> service(s, members, owner.apply(s.vip()).orElse(null), local))
                 .toList();
@@ -61,7 +73,7 @@ public record ClusterView(String node, List<ServiceStatus> services, List<NodeSt
             nodes.add(m == null ? new NodeStatus(n, false, "", false, vips)
                     : new NodeStatus(n, true, m.configDigest(), !m.configDigest().equals(reference), vips));
         }
-        return new ClusterView(config.nodeName(), services, nodes);
+        return new ClusterView(config.nodeName(), services, nodes, connected);
     }
 
     /** The digest most live nodes run; on a tie, this node's own. */

@@ -15,6 +15,7 @@ public final class StatusJson {
     public static String render(ClusterView view) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("node", view.node());
+        root.put("connected", view.connected());
         root.put("services", view.services().stream().map(StatusJson::service).toList());
         root.put("nodes", view.nodes().stream().map(StatusJson::node).toList());
         return ConfigValueFactory.fromMap(root).render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";

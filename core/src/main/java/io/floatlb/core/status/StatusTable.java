@@ -16,10 +16,12 @@ public final class StatusTable {
     private StatusTable() {}
 
     public static String render(ClusterView view, boolean wide) {
-        return services(view.services(), wide) + "\n" + nodes(view.nodes(), wide);
+        String warning = view.connected() ? ""
+                : "no ZooKeeper connection: owners and other nodes unknown; endpoints as this node's own checks see them\n\n";
+        return warning + services(view.services(), wide, view.connected()) + "\n" + nodes(view.nodes(), wide, view.connected());
     }
 
-    private static String nodes(List<NodeStatus> nodes, boolean wide) {
+    private static String nodes(List<NodeStatus> nodes, boolean wide, boolean connected) {
         List<String> header = new ArrayList<>(List.of("NODE", "STATUS", "CONFIG", "DRIFT"));
         if (wide) {
             header.add("VIPS");
@@ -27,7 +29,7 @@ public final class StatusTable {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
         for (NodeStatus n : nodes) {
-            List<String> row = new ArrayList<>(List.of(n.node(), n.live() ? "live" : "down",
+            List<String> row = new ArrayList<>(List.of(n.node(), !connected ? "unknown" : n.live() ? "live" : "down",
                     n.live() ? n.configDigest().substring(0, Math.min(DIGEST_SHOWN, n.configDigest().length())) : "-",
                     n.drift() ? "DRIFT" : "-"));
             if (wide) {
@@ -38,7 +40,7 @@ public final class StatusTable {
         return align(rows);
     }
 
-    private static String services(List<ServiceStatus> services, boolean wide) {
+    private static String services(List<ServiceStatus> services, boolean wide, boolean connected) {
         List<String> header = new ArrayList<>(List.of("SERVICE", "VIP", "PORTS", "POLICY", "OWNER", "ENDPOINTS"));
         if (wide) {
             header.addAll(List.of("BALANCE", "PROXY-PROTOCOL", "CONNECTIONS-HERE"));
@@ -51,7 +53,7 @@ public final class StatusTable {
                     IpAddresses.format(s.vip()),
                     s.ports().stream().map(p -> p.port() + ":" + p.targetPort() + "/TCP").collect(Collectors.joining(",")),
                     lower(s.policy()),
-                    s.owner() == null ? "<none>" : s.owner(),
+                    s.owner() != null ? s.owner() : connected ? "<none>" : "<unknown>",
                     s.endpoints().stream().map(StatusTable::endpoints).collect(Collectors.joining(" "))));
             if (wide) {
                 row.addAll(List.of(lower(s.balance()), lower(s.proxyProtocol()), String.valueOf(s.activeConnections())));

@@ -87,4 +87,15 @@ class ClusterViewTest {
         assertThat(StatusJson.render(view)).contains("\"owner\" : \"n1\"", "\"policy\" : \"cluster\"",
                 "\"target-port\" : 8080", "\"healthy\" : null", "\"drift\" : false", "\"live\" : false");
     }
+
+    @Test
+    void aNodeCutOffFromZooKeeperShowsNoOwnerAndNoOtherNodeAsKnown() {
+        ClusterView view = ClusterView.disconnected(config, NOTHING_CHECKED_HERE);
+        assertThat(view.connected()).isFalse();
+        assertThat(view.services().get(0).owner()).isNull();
+        String table = StatusTable.render(view, false);
+        assertThat(table).startsWith("no ZooKeeper connection").contains("<unknown>").containsPattern("n2 +unknown")
+                .doesNotContain("live", "<none>");
+        assertThat(StatusJson.render(view)).contains("\"connected\" : false");
+    }
 }

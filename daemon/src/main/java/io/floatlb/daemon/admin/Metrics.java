@@ -9,7 +9,6 @@ import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.proxy.TargetStats;
 import io.floatlb.failover.announce.DropReason;
 import io.floatlb.failover.announce.NeighborResponder;
-import io.floatlb.failover.election.ZooKeeperOwnership;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -122,18 +121,19 @@ public final class Metrics {
 
     private void vips() {
         vip(Kind.GAUGE, "floatlb_vip_owner", "1 while this node owns the VIP and may answer for it",
-                (o, vip) -> o.ownedHere(vip) ? 1 : 0);
-        vip(Kind.COUNTER, "floatlb_vip_elections_won_total", "Times this node took the VIP", ZooKeeperOwnership::won);
+                vip -> node.election().ownedHere(vip) ? 1 : 0);
+        vip(Kind.COUNTER, "floatlb_vip_elections_won_total", "Times this node took the VIP", vip -> node.vipCounts().won(vip));
         vip(Kind.COUNTER, "floatlb_vip_elections_lost_total",
-                "Times this node stopped owning the VIP (handed over, released, or session lost)", ZooKeeperOwnership::lost);
+                "Times this node stopped owning the VIP (handed over, released, or session lost)",
+                vip -> node.vipCounts().lost(vip));
+        register(Kind.GAUGE, "floatlb_members_unreadable",
+                "Member znodes this node cannot read and ignores (written by a foreign or older agent)",
+                s -> s.call(node.membership().unreadableMembers()));
     }
 
-    private void vip(Kind kind, String name, String help, ToDoubleBiFunction<ZooKeeperOwnership, InetAddress> value) {
-        register(kind, name, help, s -> {
-            ZooKeeperOwnership o = node.ownership();
-            node.agent().config().servicesByVip().keySet()
-                    .forEach(vip -> s.call(value.applyAsDouble(o, vip), IpAddresses.format(vip)));
-        }, "vip");
+    private void vip(Kind kind, String name, String help, ToDoubleFunction<InetAddress> value) {
+        register(kind, name, help, s -> node.agent().config().servicesByVip().keySet()
+                .forEach(vip -> s.call(value.applyAsDouble(vip), IpAddresses.format(vip))), "vip");
     }
 
     private void neighbors() {

@@ -50,6 +50,7 @@ final class RunningNode implements AutoCloseable {
             }
             Files.writeString(file, config("cluster", endpoints));
             service = NodeService.start(file, ConfigLoader.load(file).config());
+            awaitFirstChecks(java.util.Arrays.stream(endpoints).filter(e -> e <= 22).count());
         } catch (Exception e) {
             closeBackends();
             throw e;
@@ -82,6 +83,14 @@ final class RunningNode implements AutoCloseable {
                   }
                 }
                 """.formatted(adminPort, VIP, vipPort, backendPort, policy, list);
+    }
+
+    /** Endpoints count as healthy once they passed a check: wait for this node's to have had theirs. */
+    private void awaitFirstChecks(long local) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (service.node().agent().memberState().healthyLocal("echo") < local && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
     }
 
     /** Replaces the file the way config management does: write aside, then rename over it. */

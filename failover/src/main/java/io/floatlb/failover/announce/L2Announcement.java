@@ -2,7 +2,7 @@ package io.floatlb.failover.announce;
 
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.failover.address.VipPlumbing;
-import io.floatlb.failover.election.ZooKeeperOwnership;
+import io.floatlb.failover.VipOwnership;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,14 +23,14 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class L2Announcement implements AutoCloseable {
     private final VipPlumbing plumbing;
-    private final ZooKeeperOwnership ownership;
+    private final VipOwnership ownership;
     private final ScheduledExecutorService exec;
     private final GratuitousAnnouncer announcer;
     private volatile Map<String, Set<InetAddress>> byInterface;
     private volatile List<NeighborResponder> responders;
     private Runnable stopListening = () -> { };
 
-    private L2Announcement(VipPlumbing plumbing, ZooKeeperOwnership ownership, ScheduledExecutorService exec,
+    private L2Announcement(VipPlumbing plumbing, VipOwnership ownership, ScheduledExecutorService exec,
                            Map<String, Set<InetAddress>> byInterface, List<NeighborResponder> responders,
                            FloatlbConfig config) {
         this.plumbing = plumbing;
@@ -42,7 +42,7 @@ public final class L2Announcement implements AutoCloseable {
                 config.announceRefresh());
     }
 
-    public static Optional<L2Announcement> start(FloatlbConfig config, ZooKeeperOwnership ownership) {
+    public static Optional<L2Announcement> start(FloatlbConfig config, VipOwnership ownership) {
         Map<String, Set<InetAddress>> byInterface = byInterface(config);
         if (byInterface.isEmpty()) {
             return Optional.empty();
@@ -61,7 +61,17 @@ public final class L2Announcement implements AutoCloseable {
             return t;
         });
         L2Announcement a = new L2Announcement(plumbing, ownership, exec, byInterface, responders, config);
-        a.stopListening = ownership.onAcquired(a.announcer::takenOver);
+        a.stopListening = ownership.subscribe(new VipOwnership.Listener() {
+            @Override
+            public void onAcquired(InetAddress vip) {
+                a.announcer.takenOver(vip);
+            }
+
+            @Override
+            public void onLost(InetAddress vip) {
+                // Nothing to stop: every announcement asks the election first.
+            }
+        });
         // A VIP won before the responders were ready still needs its announcement.
         a.announceOwned(announced(byInterface));
         return Optional.of(a);
@@ -123,7 +133,7 @@ public final class L2Announcement implements AutoCloseable {
         return byInterface.values().stream().flatMap(Set::stream).distinct().toList();
     }
 
-    private static List<NeighborResponder> open(Map<String, Set<InetAddress>> byInterface, ZooKeeperOwnership ownership) {
+    private static List<NeighborResponder> open(Map<String, Set<InetAddress>> byInterface, VipOwnership ownership) {
         List<NeighborResponder> opened = new ArrayList<>();
         try {
             byInterface.forEach((itf, vips) -> opened.add(NeighborResponder.open(itf, vips, ownership::ownedHere)));

@@ -3,7 +3,9 @@ package io.floatlb.failover.election;
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.Coordination;
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.election.Eligibility;
 import io.floatlb.core.election.MemberState;
+import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ContactLease;
 import io.floatlb.failover.zk.CoordinationClient;
 import java.net.InetAddress;
@@ -25,7 +27,9 @@ final class ElectionNode implements AutoCloseable {
     final String name;
     final ServiceConfig service;
     final CuratorFramework zk;
-    final ZooKeeperOwnership ownership;
+    final Membership membership;
+    final VipElection ownership;
+    final VipCounts counts = new VipCounts();
     final ContactLease lease;
     private final AtomicInteger healthy;
     private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
@@ -40,9 +44,13 @@ final class ElectionNode implements AutoCloseable {
                 + ", endpoints = [] } }", "t.conf").config().services().get(0);
         this.lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
         this.healthy = new AtomicInteger(healthyLocal);
-        this.ownership = new ZooKeeperOwnership(zk, name, Map.of(VIP, List.of(service)), failback, lease, exec,
-                () -> state(healthy.get()));
+        this.membership = new Membership(zk, name, lease, exec, () -> state(healthy.get()));
+        Map<InetAddress, List<ServiceConfig>> vips = Map.of(VIP, List.of(service));
+        this.ownership = new VipElection(zk, name, membership, lease, exec, failback, vips.keySet(),
+                (vip, m) -> Eligibility.mayOwn(vips.getOrDefault(vip, List.of()), m));
+        ownership.subscribe(counts);
         ownership.start();
+        membership.start();
     }
 
     MemberState state(int healthyLocal) {
@@ -52,7 +60,7 @@ final class ElectionNode implements AutoCloseable {
     /** This node's healthy local endpoints changed: signal, as a health check would. */
     void healthy(int healthyLocal) {
         healthy.set(healthyLocal);
-        ownership.stateChanged();
+        membership.stateChanged();
     }
 
     boolean owns() {
@@ -66,6 +74,7 @@ final class ElectionNode implements AutoCloseable {
         }
         closed = true;
         ownership.close();
+        membership.close();
         zk.close();
         exec.shutdownNow();
         exec.awaitTermination(5, TimeUnit.SECONDS);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floatlb.core.config.Coordination;
 import io.floatlb.core.election.MemberState;
-import io.floatlb.failover.election.ZooKeeperOwnership;
+import io.floatlb.failover.membership.Membership;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ class GrantedSessionTest {
         try (ZooKeeperServerEmbedded server = EmbeddedZooKeeper.start(p, data);
              CuratorFramework zk = client("127.0.0.1:" + port)) {
             assertThat(CoordinationClient.awaitConnected(zk, 10_000)).isTrue();
-            ZooKeeperOwnership ownership = new ZooKeeperOwnership(zk, "node1", Map.of(), false, lease, exec,
+            Membership ownership = new Membership(zk, "node1", lease, exec,
                     () -> new MemberState("node1", "digest", Map.of()));
             ownership.start();
             try {

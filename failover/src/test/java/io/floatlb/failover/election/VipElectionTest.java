@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Real ZooKeeper servers in-process, killed and restarted to prove behaviour under failure. */
 @Timeout(90)
-class ZooKeeperOwnershipTest {
+class VipElectionTest {
     private TestingServer server;
     private TestingCluster cluster;
     private final List<AutoCloseable> open = new java.util.ArrayList<>();
@@ -114,18 +114,31 @@ class ZooKeeperOwnershipTest {
         java.net.InetAddress vip2 = java.net.InetAddress.getByName("198.18.0.101");
         List<java.net.InetAddress> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<java.net.InetAddress> afterRemoval = new java.util.concurrent.CopyOnWriteArrayList<>();
-        a.ownership.onAcquired(announced::add);
-        a.ownership.onAcquired(afterRemoval::add).run();
+        a.ownership.subscribe(acquired(announced));
+        a.ownership.subscribe(acquired(afterRemoval)).run();
 
-        a.ownership.reconfigure(java.util.Map.of(vip2, List.of(a.service.withVip(vip2))));
+        a.ownership.reconfigure(java.util.Set.of(vip2), (vip, m) -> true);
         assertThat(await(Duration.ofSeconds(5), () -> a.ownership.ownedHere(vip2))).isTrue();
         assertThat(a.owns()).as("the VIP no longer configured").isFalse();
         assertThat(a.ownership.owner(ElectionNode.VIP)).as("its znode is gone").isEmpty();
-        assertThat(a.ownership.won(ElectionNode.VIP)).isEqualTo(1);
-        assertThat(a.ownership.lost(ElectionNode.VIP)).isEqualTo(1);
-        assertThat(a.ownership.won(vip2)).isEqualTo(1);
+        assertThat(a.counts.won(ElectionNode.VIP)).isEqualTo(1);
+        assertThat(a.counts.lost(ElectionNode.VIP)).isEqualTo(1);
+        assertThat(a.counts.won(vip2)).isEqualTo(1);
         assertThat(announced).containsExactly(vip2);
         assertThat(afterRemoval).as("a removed listener hears nothing").isEmpty();
+    }
+
+    private static io.floatlb.failover.VipOwnership.Listener acquired(List<java.net.InetAddress> into) {
+        return new io.floatlb.failover.VipOwnership.Listener() {
+            @Override
+            public void onAcquired(java.net.InetAddress vip) {
+                into.add(vip);
+            }
+
+            @Override
+            public void onLost(java.net.InetAddress vip) {
+            }
+        };
     }
 
     @Test
@@ -186,5 +199,56 @@ class ZooKeeperOwnershipTest {
         }
         assertThat(ownerChanges).isZero();
         assertThat(await(Duration.ofSeconds(5), owner::owns)).isTrue();
+    }
+
+    @Test
+    void stoppingWithZooKeeperGoneIsQuickAndSilentAtOnce() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        server.stop();
+        assertThat(await(Duration.ofSeconds(5), () -> !a.owns())).isTrue();
+        long start = System.nanoTime();
+        a.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no release is waited for without ZooKeeper")
+                .isLessThan(Duration.ofSeconds(3));
+    }
+
+    /** A client of the cluster's root as another program (or an older floatlb) would be. */
+    private org.apache.curator.framework.CuratorFramework foreignAgent() throws InterruptedException {
+        org.apache.curator.framework.CuratorFramework raw = io.floatlb.failover.zk.CoordinationClient.create(
+                new io.floatlb.core.config.Coordination(server.getConnectString(), "/floatlb/test", Duration.ofSeconds(5),
+                        false, java.util.Optional.empty()), server.getConnectString());
+        raw.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS);
+        return raw;
+    }
+
+    @Test
+    void znodesOfForeignOrOlderAgentsAreIgnoredAndCountedNeverTrusted() throws Exception {
+        server = new TestingServer(true);
+        try (org.apache.curator.framework.CuratorFramework raw = foreignAgent()) {
+            raw.create().creatingParentsIfNeeded().forPath("/members/garbage", new byte[] {0, 1, 2, (byte) 0xff});
+            raw.create().forPath("/members/impostor", io.floatlb.failover.membership.MemberCodec.encode(
+                    new io.floatlb.core.election.MemberState("node1", "x", java.util.Map.of())));
+            raw.create().forPath("/members/empty");
+            ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+            assertThat(await(Duration.ofSeconds(10), a::owns)).as("the election goes on beside them").isTrue();
+            assertThat(a.membership.members()).containsOnlyKeys("node1");
+            assertThat(a.membership.unreadableMembers()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aVipZnodeWithAForeignPayloadIsSomeoneElsesNeverOurs() throws Exception {
+        server = new TestingServer(true);
+        try (org.apache.curator.framework.CuratorFramework raw = foreignAgent()) {
+            raw.create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                    .forPath("/vips/" + ElectionNode.VIP.getHostAddress(), new byte[] {(byte) 0xc3, 0x28, 0});
+            ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+            Thread.sleep(500);
+            assertThat(a.owns()).as("a VIP another session holds").isFalse();
+            raw.close();
+            assertThat(await(Duration.ofSeconds(10), a::owns)).as("taken once the foreign session ends").isTrue();
+        }
     }
 }

@@ -1,0 +1,226 @@
+package io.floatlb.failover.membership;
+
+import io.floatlb.core.election.MemberState;
+import io.floatlb.failover.zk.ClusterPaths;
+import io.floatlb.failover.zk.ContactLease;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEventType;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's membership of the cluster: its ephemeral member znode with its state, the
+ * view of every other member (one cache of the cluster's root), and the heartbeat that
+ * keeps the {@link ContactLease}. Everything runs on one thread, the election's; ZooKeeper
+ * writes go out in the background, so a slow write never delays the heartbeat that keeps
+ * the lease. Whoever cares hears of every change through {@link #onChange}.
+ */
+public final class Membership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    private final CuratorFramework zk;
+    private final String node;
+    private final ContactLease lease;
+    private final ScheduledExecutorService exec;
+    private final Supplier<MemberState> state;
+    private final CuratorCache cache;
+    private final AtomicBoolean publishPending = new AtomicBoolean();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private final ConnectionWarnings warnings = new ConnectionWarnings(log);
+    private volatile MemberState mine;
+    private volatile boolean closing;
+    private PersistentNode member;
+
+    /**
+     * @param exec the election's single thread: every callback of this class runs on it
+     * @param state pulled whenever {@link #stateChanged} is signalled
+     */
+    public Membership(CuratorFramework zk, String node, ContactLease lease, ScheduledExecutorService exec,
+                      Supplier<MemberState> state) {
+        this.zk = zk;
+        this.node = node;
+        this.lease = lease;
+        this.exec = exec;
+        this.state = state;
+        this.mine = state.get();
+        this.cache = CuratorCache.build(zk, "/");
+    }
+
+    public void start() {
+        zk.getConnectionStateListenable().addListener((client, s) -> connectionChanged(s), exec);
+        lease.connected(zk.getZookeeperClient().isConnected());
+        takeGrantedSession();
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build(), exec);
+        cache.start();
+        member = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterPaths.member(node), MemberCodec.encode(mine));
+        member.start();
+        exec.execute(this::beat);
+    }
+
+    /** Runs on the election's thread after any change of the cluster, the connection or this node's state. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        changeListeners.forEach(Runnable::run);
+    }
+
+    /** A heartbeat and a fresh look every quarter of the granted session, re-armed each time. */
+    private void beat() {
+        if (closing) {
+            return;
+        }
+        heartbeat();
+        changed();
+        exec.schedule(this::beat, heartbeatMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private long heartbeatMillis() {
+        return Math.max(20, TimeUnit.NANOSECONDS.toMillis(lease.sessionNanos()) / 4);
+    }
+
+    /**
+     * This node's state changed (an endpoint went up or down, a reload): safe to call from
+     * any thread, event loops included, since it only signals. The election thread then
+     * pulls the state and publishes it; a burst of signals makes one publication.
+     */
+    public void stateChanged() {
+        if (publishPending.compareAndSet(false, true)) {
+            exec.execute(() -> {
+                publishPending.set(false);
+                mine = state.get();
+                try {
+                    member.setData(MemberCodec.encode(mine));
+                } catch (Exception e) {
+                    warnings.failed("publishing this node's state", e);
+                }
+                changed();
+            });
+        }
+    }
+
+    /** This node's own state as it stands now (ahead of what the cache may have seen of it). */
+    public MemberState mine() {
+        return mine;
+    }
+
+    /**
+     * The live members as the cluster sees them, this node included when registered. A
+     * znode that does not decode, or names another node than its path, is a foreign or
+     * older agent's: ignored and counted, never trusted.
+     */
+    public Map<String, MemberState> members() {
+        Map<String, MemberState> live = new HashMap<>();
+        memberZnodes().forEach(d -> read(d).ifPresent(m -> live.put(m.node(), m)));
+        return live;
+    }
+
+    /** Member znodes there now that cannot be read (written by a foreign or older agent). */
+    public long unreadableMembers() {
+        return memberZnodes().filter(d -> read(d).isEmpty()).count();
+    }
+
+    private Stream<ChildData> memberZnodes() {
+        return cache.stream().filter(d -> d.getPath().startsWith(ClusterPaths.MEMBERS + "/"));
+    }
+
+    private static Optional<MemberState> read(ChildData d) {
+        String name = d.getPath().substring(ClusterPaths.MEMBERS.length() + 1);
+        return MemberCodec.decode(d.getData()).filter(s -> s.node().equals(name));
+    }
+
+    /** The znode at {@code path} as the cache holds it. */
+    public Optional<ChildData> znode(String path) {
+        return cache.get(path);
+    }
+
+    public boolean connected() {
+        return zk.getZookeeperClient().isConnected();
+    }
+
+    public long sessionId() {
+        try {
+            return zk.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void connectionChanged(ConnectionState s) {
+        lease.connected(s.isConnected());
+        warnings.state(s);
+        if (s == ConnectionState.RECONNECTED || s == ConnectionState.CONNECTED) {
+            takeGrantedSession();
+            heartbeat();
+        }
+        changed();
+    }
+
+    /**
+     * The lease must follow the session the server granted, not the one asked for: a
+     * server that caps sessions would otherwise expire this node while it still answers.
+     */
+    private void takeGrantedSession() {
+        try {
+            long granted = zk.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            if (granted <= 0) {
+                return;
+            }
+            long before = lease.sessionNanos();
+            lease.granted(TimeUnit.MILLISECONDS.toNanos(granted));
+            if (TimeUnit.MILLISECONDS.toNanos(granted) != before) {
+                log.warn("ZooKeeper granted a {} ms session where {} ms was asked for: the ownership lease follows"
+                        + " the granted session (raise the servers' maxSessionTimeout or lower"
+                        + " coordination.session-timeout)", granted, TimeUnit.NANOSECONDS.toMillis(before));
+            }
+        } catch (Exception e) {
+            log.debug("no session yet: {}", e.toString());
+        }
+    }
+
+    private void heartbeat() {
+        long sent = lease.now();
+        try {
+            zk.checkExists().inBackground((client, event) -> {
+                if (event.getType() == CuratorEventType.EXISTS
+                        && event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                    lease.confirmed(sent);
+                }
+            }).forPath("/");
+        } catch (Exception e) {
+            log.debug("heartbeat not sent: {}", e.toString());
+        }
+    }
+
+    /** Leaves the cluster. Without a connection nothing is waited for: the session ends the member znode. */
+    @Override
+    public void close() {
+        closing = true;
+        if (member != null && connected()) {
+            try {
+                member.close();
+            } catch (Exception e) {
+                log.debug("member znode close: {}", e.toString());
+            }
+        }
+        cache.close();
+    }
+}
