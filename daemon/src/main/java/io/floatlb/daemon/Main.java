@@ -3,7 +3,6 @@ package io.floatlb.daemon;
 import io.floatlb.daemon.cli.CheckCommand;
 import io.floatlb.daemon.cli.DemoCommand;
 import io.floatlb.daemon.cli.EchoCommand;
-import io.floatlb.daemon.cli.LabCommand;
 import io.floatlb.daemon.cli.ReloadCommand;
 import io.floatlb.daemon.cli.RunCommand;
 import io.floatlb.daemon.cli.StatusCommand;
@@ -15,8 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "floatlb", mixinStandardHelpOptions = true, version = "floatlb 0.1.0",
         description = "Userspace L4 load balancer with a floating VIP.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, StatusCommand.class, ReloadCommand.class,
-                EchoCommand.class, ZkCommand.class,
-                LabCommand.class},
+                EchoCommand.class, ZkCommand.class},
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2)
 public final class Main {
 
@@ -25,13 +23,18 @@ public final class Main {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()));
+    }
+
+    /** Exit codes and one-line errors, for this command and for any tool built beside it (the lab). */
+    public static CommandLine configure(CommandLine cli) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(1).exitCodeOnExecutionException(2);
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(1).exitCodeOnExecutionException(2);
         }
         // Operators get one line saying what failed, not a stack trace.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("floatlb " + cmd.getCommandName() + ": " + oneLine(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e));
             return cmd.getCommandSpec().exitCodeOnExecutionException();
         });
         return cli;

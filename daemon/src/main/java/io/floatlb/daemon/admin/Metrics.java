@@ -8,7 +8,7 @@ import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.proxy.TargetStats;
 import io.floatlb.failover.announce.DropReason;
-import io.floatlb.failover.announce.NeighborResponder;
+import io.floatlb.failover.announce.Responder;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -48,6 +48,9 @@ public final class Metrics {
         endpoints();
         vips();
         neighbors();
+        register(Kind.COUNTER, "floatlb_accept_failures_total",
+                "Accepts that failed (file descriptors or buffers exhausted); each pauses its listener for a second",
+                s -> s.call(node.transport().acceptFailures()));
         register(Kind.COUNTER, "floatlb_config_reloads_total",
                 "Config reloads, by result: applied, or rejected (invalid file or failed apply)", s -> {
                     s.call(reloader.applied(), "applied");
@@ -138,9 +141,9 @@ public final class Metrics {
 
     private void neighbors() {
         answered("floatlb_vip_requests_answered_total",
-                "ARP requests and neighbor solicitations for the VIP this node answered", NeighborResponder::answered);
+                "ARP requests and neighbor solicitations for the VIP this node answered", Responder::answered);
         answered("floatlb_vip_announcements_total",
-                "Gratuitous ARPs and unsolicited neighbor advertisements sent for the VIP", NeighborResponder::announced);
+                "Gratuitous ARPs and unsolicited neighbor advertisements sent for the VIP", Responder::announced);
         register(Kind.COUNTER, "floatlb_neighbor_frames_dropped_total",
                 "ARP and neighbor-discovery frames the responder ignored, by reason", s -> responders().forEach(r -> {
                     for (DropReason reason : DropReason.values()) {
@@ -149,13 +152,13 @@ public final class Metrics {
                 }), "interface", "reason");
     }
 
-    private void answered(String name, String help, ToDoubleBiFunction<NeighborResponder, InetAddress> value) {
+    private void answered(String name, String help, ToDoubleBiFunction<Responder, InetAddress> value) {
         register(Kind.COUNTER, name, help, s -> responders().forEach(r -> r.vips().forEach(
                 vip -> s.call(value.applyAsDouble(r, vip), IpAddresses.format(vip), r.interfaceName()))),
                 "vip", "interface");
     }
 
-    private List<NeighborResponder> responders() {
+    private List<Responder> responders() {
         return node.announcement().map(a -> a.responders()).orElse(List.of());
     }
 }

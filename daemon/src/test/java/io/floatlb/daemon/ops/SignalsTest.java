@@ -2,7 +2,6 @@ package io.floatlb.daemon.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floatlb.daemon.Main;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,51 +20,28 @@ class SignalsTest {
 
     @Test
     void sighupReloadsAndSigtermReleasesDrainsAndExitsZero() throws Exception {
-        int adminPort = RunningNode.freePort();
         Path conf = dir.resolve("floatlb.conf");
-        Files.writeString(conf, """
-                floatlb {
-                  node.name = node1
-                  drain-timeout = 1s
-                  admin.listen = "127.0.0.1:%d"
-                  services.echo { vip = "127.0.0.20", ports = [{ port = %d }], endpoints = [{ address = "127.0.0.21", node = node1 }] }
-                }
-                """.formatted(adminPort, RunningNode.freePort()));
-        Path log = dir.resolve("agent.log");
+        Files.writeString(conf, AgentProcess.config("""
+                services.echo { vip = "127.0.0.20", ports = [{ port = %d }], endpoints = [{ address = "127.0.0.21", node = node1 }] }
+                """.formatted(RunningNode.freePort())));
         // env resets SIGHUP to its default: a test runner started under nohup passes it on ignored.
-        Process agent = new ProcessBuilder("env", "--default-signal=HUP",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(awaitLog(log, "running: SIGHUP reloads")).as("the agent started: %s", Files.readString(log)).isTrue();
-            signal(agent, "-HUP");
-            assertThat(awaitLog(log, "reload (SIGHUP)")).as("SIGHUP reloads: %s", Files.readString(log)).isTrue();
-            assertThat(agent.isAlive()).as("SIGHUP does not stop the agent").isTrue();
+        try (AgentProcess agent = AgentProcess.start(List.of("env", "--default-signal=HUP"), dir.resolve("agent.log"),
+                "run", "-c", conf.toString())) {
+            assertThat(agent.await("running: SIGHUP reloads", 20)).as("the agent started: %s", agent.output()).isTrue();
+            signal(agent.pid(), "-HUP");
+            assertThat(agent.await("reload (SIGHUP)", 20)).as("SIGHUP reloads: %s", agent.output()).isTrue();
+            assertThat(agent.process.isAlive()).as("SIGHUP does not stop the agent").isTrue();
 
-            signal(agent, "-TERM");
-            assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(agent.exitValue()).as("exit code after SIGTERM").isZero();
-            String out = Files.readString(log);
+            signal(agent.pid(), "-TERM");
+            assertThat(agent.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(agent.process.exitValue()).as("exit code after SIGTERM").isZero();
+            String out = agent.output();
             assertThat(out.indexOf("released by node1")).as("the VIP is released before draining: %s", out)
                     .isPositive().isLessThan(out.indexOf("node node1 stopped"));
-        } finally {
-            agent.destroyForcibly();
         }
     }
 
-    private static void signal(Process p, String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", signal, String.valueOf(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-    }
-
-    private static boolean awaitLog(Path log, String text) throws IOException, InterruptedException {
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < until) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+    private static void signal(long pid, String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", signal, String.valueOf(pid)).start().waitFor(5, TimeUnit.SECONDS);
     }
 }

@@ -51,7 +51,10 @@ final class Probe {
                 timeoutMillis, TimeUnit.MILLISECONDS);
         result.addListener(f -> {
             timer.cancel(false);
-            ch.close();
+            // A socket that could not even be made (file descriptors exhausted) has no loop to close on.
+            if (ch.isRegistered()) {
+                ch.close();
+            }
         });
         connect.addListener(f -> {
             if (!f.isSuccess()) {

@@ -146,9 +146,6 @@ public final class BackendPool {
         return stats(t).up();
     }
 
-    public int active(Target t) {
-        return stats(t).active();
-    }
 
     /** Called (on whichever thread saw the change) when any target goes up or down. */
     public void onHealthChange(Consumer<BackendPool> listener) {

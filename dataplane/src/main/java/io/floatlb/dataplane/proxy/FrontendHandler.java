@@ -1,5 +1,6 @@
 package io.floatlb.dataplane.proxy;
 
+import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.select.Target;
 import io.netty.buffer.ByteBuf;
@@ -7,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
@@ -27,41 +29,48 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
     static final int EARLY_LIMIT = 64 * 1024;
 
-    private final ProxyListener listener;
+    private final ServiceProxy service;
+    private final int port;
+    private Route route;
     private final List<Target> tried = new ArrayList<>(2);
     private final List<Object> early = new ArrayList<>(1);
     private int earlyBytes;
     private boolean clientDoneSending;
     private IdleTimeout idle;
 
-    FrontendHandler(ProxyListener listener) {
-        this.listener = listener;
+    FrontendHandler(ServiceProxy service, int port) {
+        this.service = service;
+        this.port = port;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!listener.service().admit(ctx.channel())) {
+        if (!service.admit(ctx.channel())) {
             ctx.close();
             return;
         }
-        idle = new IdleTimeout(ctx.channel(), listener.limits().idleTimeout().toNanos());
+        route = service.route();
+        idle = new IdleTimeout(ctx.channel(), route.config().limits().idleTimeout().toNanos());
         idle.start();
         connectNext(ctx.channel());
     }
 
     private void connectNext(Channel client) {
         InetSocketAddress clientAddress = (InetSocketAddress) client.remoteAddress();
-        BackendPool pool = listener.pool();
-        Optional<Target> choice = pool.choose(listener.port(), clientAddress.getAddress(), tried);
+        BackendPool pool = route.pool();
+        Optional<Target> choice = pool.choose(port, clientAddress.getAddress(), tried);
         if (choice.isEmpty()) {
-            log.debug("{}: no healthy endpoint for {} (tried {})", listener, clientAddress, tried);
+            log.debug("{}:{}: no healthy endpoint for {} (tried {})", route.config().name(), port, clientAddress, tried);
             client.close();
             return;
         }
         Target target = choice.get();
         TargetStats stats = pool.stats(target);
         tried.add(target);
-        ChannelFuture connect = listener.backendBootstrap(client.eventLoop(), target)
+        ProxyLimits limits = route.config().limits();
+        ChannelFuture connect = service.transport().client(client.eventLoop(), target.endpoint().address())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(new Relay(client, idle, stats.bytesFromBackend))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
@@ -69,7 +78,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 connected(client, connect.channel(), pool, target, stats);
             } else {
                 pool.connectFailed(target, "connect failed: " + f.cause().getMessage());
-                if (client.isActive() && tried.size() <= listener.limits().retries()) {
+                if (client.isActive() && tried.size() <= limits.retries()) {
                     connectNext(client);
                 } else {
                     client.close();
@@ -85,7 +94,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         pool.opened(target);
         backend.closeFuture().addListener(f -> pool.closed(target));
-        ProxyProtocol pp = listener.service().config().proxyProtocol();
+        ProxyProtocol pp = route.config().proxyProtocol();
         if (pp != ProxyProtocol.OFF) {
             backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
             backend.write(ProxyHeader.of(pp, (InetSocketAddress) client.remoteAddress(),

@@ -1,13 +1,8 @@
 package io.floatlb.dataplane.proxy;
 
-import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.net.HostPort;
-import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.transport.Listening;
-import io.floatlb.dataplane.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 
@@ -22,22 +17,15 @@ public final class ProxyListener {
         this.address = address;
     }
 
-    /** A bootstrap for a backend connection on the client's own event loop. */
-    Bootstrap backendBootstrap(EventLoop loop, Target target) {
-        return transport().client(loop, target.endpoint().address())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits().connectTimeout().toMillis())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    }
-
     void bind() {
-        listening = transport().listen(address, true, b -> b
+        listening = service.transport().listen(address, true, b -> b
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrontendHandler(ProxyListener.this));
+                        ch.pipeline().addLast(new FrontendHandler(service, address.port()));
                     }
                 }));
     }
@@ -46,30 +34,6 @@ public final class ProxyListener {
         if (listening != null) {
             listening.close();
         }
-    }
-
-    ServiceProxy service() {
-        return service;
-    }
-
-    BackendPool pool() {
-        return service.pool();
-    }
-
-    int port() {
-        return address.port();
-    }
-
-    ProxyLimits limits() {
-        return service.config().limits();
-    }
-
-    Transport transport() {
-        return service.transport();
-    }
-
-    public HostPort address() {
-        return address;
     }
 
     @Override

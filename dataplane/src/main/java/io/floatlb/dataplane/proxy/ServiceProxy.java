@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ServiceProxy {
     private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
 
-    private volatile ServiceConfig config;
-    private volatile BackendPool pool;
+    private volatile Route route;
     private final Transport transport;
     private final Map<HostPort, ProxyListener> listeners = new LinkedHashMap<>();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -35,15 +34,14 @@ public final class ServiceProxy {
     private final LongAdder rejected = new LongAdder();
 
     public ServiceProxy(ServiceConfig config, BackendPool pool, Transport transport) {
-        this.config = config;
-        this.pool = pool;
+        this.route = new Route(config, pool);
         this.transport = transport;
     }
 
     /** Binds every port; fails with the address that could not be bound. */
     public synchronized void start() {
-        listeners.putAll(bind(addresses(config)));
-        log.info("service {}: listening on {}", config.name(), listeners.keySet());
+        listeners.putAll(bind(addresses(config())));
+        log.info("service {}: listening on {}", config().name(), listeners.keySet());
     }
 
     /** The listeners a reload needs, bound before anything changes, so that a reload can still be abandoned. */
@@ -67,8 +65,7 @@ public final class ServiceProxy {
      */
     public synchronized void update(Rebind r, BackendPool nextPool) {
         List<HostPort> wanted = addresses(r.next());
-        this.pool = nextPool;
-        this.config = r.next();
+        this.route = new Route(r.next(), nextPool);
         listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList()
                 .forEach(a -> listeners.remove(a).close());
         listeners.putAll(r.added());
@@ -89,7 +86,7 @@ public final class ServiceProxy {
                 l.bind();
             } catch (IllegalStateException e) {
                 bound.values().forEach(ProxyListener::close);
-                throw new IllegalStateException("cannot listen on " + a + " for service " + config.name()
+                throw new IllegalStateException("cannot listen on " + a + " for service " + config().name()
                         + ": " + e.getMessage(), e);
             }
             bound.put(a, l);
@@ -99,7 +96,7 @@ public final class ServiceProxy {
 
     /** Counts the client in, or refuses it when the service is at its connection limit. */
     boolean admit(Channel client) {
-        if (active.incrementAndGet() > config.limits().maxConnections()) {
+        if (active.incrementAndGet() > config().limits().maxConnections()) {
             active.decrementAndGet();
             rejected.increment();
             return false;
@@ -130,10 +127,10 @@ public final class ServiceProxy {
         }
         int left = active.get();
         if (left > 0) {
-            log.info("service {}: closing {} connections still open after draining", config.name(), left);
+            log.info("service {}: closing {} connection(s) still open after draining", config().name(), left);
         }
         if (!clients.close().awaitUninterruptibly(Transport.LOOP_WAIT_MILLIS)) {
-            log.warn("service {}: connections not closed within {} ms: an event loop is stuck", config.name(),
+            log.warn("service {}: connections not closed within {} ms: an event loop is stuck", config().name(),
                     Transport.LOOP_WAIT_MILLIS);
         }
         return left;
@@ -145,11 +142,16 @@ public final class ServiceProxy {
     }
 
     public ServiceConfig config() {
-        return config;
+        return route.config();
     }
 
     public BackendPool pool() {
-        return pool;
+        return route.pool();
+    }
+
+    /** The config and pool of this instant, for a connection to read once. */
+    Route route() {
+        return route;
     }
 
     Transport transport() {

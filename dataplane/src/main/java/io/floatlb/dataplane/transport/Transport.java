@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class Transport implements AutoCloseable {
     private final boolean epoll;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
+    private final LongAdder acceptFailures = new LongAdder();
 
     private Transport(boolean epoll, int workerThreads) {
         this.epoll = epoll;
@@ -67,6 +69,11 @@ public final class Transport implements AutoCloseable {
         return epoll;
     }
 
+    /** Accepts that failed on any listener (file descriptors or buffers exhausted). */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
     public EventLoopGroup workers() {
         return workers;
     }
@@ -87,6 +94,7 @@ public final class Transport implements AutoCloseable {
             if (!epoll) {
                 ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class);
                 child.accept(b);
+                b.handler(new AcceptPause(acceptFailures));
                 bound.add(bind(b, where));
             } else {
                 refuseIfTaken(where, freeBind);
@@ -97,6 +105,7 @@ public final class Transport implements AutoCloseable {
                             .option(EpollChannelOption.SO_REUSEPORT, true)
                             .option(EpollChannelOption.IP_FREEBIND, freeBind);
                     child.accept(b);
+                    b.handler(new AcceptPause(acceptFailures));
                     Channel ch = bind(b, where);
                     bound.add(ch);
                     // An ephemeral port (0) is chosen by the first bind; the others share it.

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * VIP as the source of its own ARP). Only floatlb's responder tells the LAN, and only on the
  * owner. Everything is undone on close.
  */
-public final class VipPlumbing implements AutoCloseable {
+public final class VipPlumbing implements AddressPlumbing {
     private static final Logger log = LoggerFactory.getLogger(VipPlumbing.class);
     public static final String DUMMY = "floatlb0";
 

@@ -1,8 +1,9 @@
 package io.floatlb.failover.announce;
 
 import io.floatlb.core.config.FloatlbConfig;
-import io.floatlb.failover.address.VipPlumbing;
 import io.floatlb.failover.VipOwnership;
+import io.floatlb.failover.address.AddressPlumbing;
+import io.floatlb.failover.address.VipPlumbing;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Layer-2 announcement of this node's VIPs: address plumbing, one ARP/NDP responder per
@@ -22,46 +25,79 @@ import java.util.concurrent.ScheduledExecutorService;
  * interface changes).
  */
 public final class L2Announcement implements AutoCloseable {
-    private final VipPlumbing plumbing;
+    private final Host host;
+    private final AddressPlumbing plumbing;
     private final VipOwnership ownership;
-    private final ScheduledExecutorService exec;
+    private final Timer timer;
     private final GratuitousAnnouncer announcer;
     private volatile Map<String, Set<InetAddress>> byInterface;
-    private volatile List<NeighborResponder> responders;
-    private Runnable stopListening = () -> { };
+    private volatile List<Responder> responders;
+    private Runnable unsubscribe = () -> { };
 
-    private L2Announcement(VipPlumbing plumbing, VipOwnership ownership, ScheduledExecutorService exec,
-                           Map<String, Set<InetAddress>> byInterface, List<NeighborResponder> responders,
-                           FloatlbConfig config) {
+    /** What the announcement does to the host: real interfaces in production, stand-ins in tests. */
+    interface Host {
+        AddressPlumbing plumb(List<InetAddress> vips, List<String> interfaces);
+
+        Responder open(String itf, Set<InetAddress> vips, Predicate<InetAddress> owned);
+    }
+
+    private static final Host REAL = new Host() {
+        @Override
+        public AddressPlumbing plumb(List<InetAddress> vips, List<String> interfaces) {
+            return VipPlumbing.setUp(vips, interfaces);
+        }
+
+        @Override
+        public Responder open(String itf, Set<InetAddress> vips, Predicate<InetAddress> owned) {
+            return NeighborResponder.open(itf, vips, owned);
+        }
+    };
+
+    /** A {@link GratuitousAnnouncer.Scheduler} that can be stopped. */
+    interface Timer extends GratuitousAnnouncer.Scheduler, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private L2Announcement(Host host, AddressPlumbing plumbing, VipOwnership ownership, Timer timer,
+                           Map<String, Set<InetAddress>> byInterface, List<Responder> responders, FloatlbConfig config) {
+        this.host = host;
         this.plumbing = plumbing;
         this.ownership = ownership;
-        this.exec = exec;
+        this.timer = timer;
         this.byInterface = byInterface;
         this.responders = responders;
-        this.announcer = new GratuitousAnnouncer(() -> this.responders, ownership::ownedHere, exec,
+        this.announcer = new GratuitousAnnouncer(() -> this.responders, ownership::ownedHere, timer,
                 config.announceRefresh());
     }
 
     public static Optional<L2Announcement> start(FloatlbConfig config, VipOwnership ownership) {
+        return start(config, ownership, REAL, executorTimer());
+    }
+
+    static Optional<L2Announcement> start(FloatlbConfig config, VipOwnership ownership, Host host, Timer timer) {
         Map<String, Set<InetAddress>> byInterface = byInterface(config);
         if (byInterface.isEmpty()) {
+            timer.close();
             return Optional.empty();
         }
-        VipPlumbing plumbing = VipPlumbing.setUp(announced(byInterface), List.copyOf(byInterface.keySet()));
-        List<NeighborResponder> responders;
+        AddressPlumbing plumbing;
+        List<Responder> responders;
         try {
-            responders = open(byInterface, ownership);
+            plumbing = host.plumb(announced(byInterface), List.copyOf(byInterface.keySet()));
         } catch (RuntimeException e) {
-            plumbing.close();
+            timer.close();
             throw e;
         }
-        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "garp");
-            t.setDaemon(true);
-            return t;
-        });
-        L2Announcement a = new L2Announcement(plumbing, ownership, exec, byInterface, responders, config);
-        a.stopListening = ownership.subscribe(new VipOwnership.Listener() {
+        try {
+            responders = open(host, byInterface, ownership);
+        } catch (RuntimeException e) {
+            plumbing.close();
+            timer.close();
+            throw e;
+        }
+        L2Announcement a = new L2Announcement(host, plumbing, ownership, timer, byInterface, responders, config);
+        a.unsubscribe = ownership.subscribe(new VipOwnership.Listener() {
             @Override
             public void onAcquired(InetAddress vip) {
                 a.announcer.takenOver(vip);
@@ -75,6 +111,30 @@ public final class L2Announcement implements AutoCloseable {
         // A VIP won before the responders were ready still needs its announcement.
         a.announceOwned(announced(byInterface));
         return Optional.of(a);
+    }
+
+    private static Timer executorTimer() {
+        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "garp");
+            t.setDaemon(true);
+            return t;
+        });
+        return new Timer() {
+            @Override
+            public void schedule(Runnable task, long delayMillis) {
+                exec.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void every(Runnable task, long periodMillis) {
+                exec.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+                exec.shutdownNow();
+            }
+        };
     }
 
     /** Fails, before anything changes, when a config advertises on an interface this host lacks. */
@@ -100,16 +160,16 @@ public final class L2Announcement implements AutoCloseable {
         plumbing.update(announced(wanted), List.copyOf(wanted.keySet()));
         Map<String, Set<InetAddress>> changed = new LinkedHashMap<>(wanted);
         changed.entrySet().removeIf(e -> e.getValue().equals(byInterface.get(e.getKey())));
-        List<NeighborResponder> opened = open(changed, ownership);
-        List<NeighborResponder> kept = new ArrayList<>();
-        List<NeighborResponder> retired = new ArrayList<>();
-        for (NeighborResponder r : responders) {
+        List<Responder> opened = open(host, changed, ownership);
+        List<Responder> kept = new ArrayList<>();
+        List<Responder> retired = new ArrayList<>();
+        for (Responder r : responders) {
             (changed.containsKey(r.interfaceName()) || !wanted.containsKey(r.interfaceName()) ? retired : kept).add(r);
         }
         kept.addAll(opened);
         responders = List.copyOf(kept);
         byInterface = wanted;
-        retired.forEach(NeighborResponder::close);
+        retired.forEach(Responder::close);
         changed.values().forEach(this::announceOwned);
     }
 
@@ -117,7 +177,7 @@ public final class L2Announcement implements AutoCloseable {
         vips.stream().filter(ownership::ownedHere).forEach(announcer::takenOver);
     }
 
-    public List<NeighborResponder> responders() {
+    public List<Responder> responders() {
         return responders;
     }
 
@@ -133,12 +193,12 @@ public final class L2Announcement implements AutoCloseable {
         return byInterface.values().stream().flatMap(Set::stream).distinct().toList();
     }
 
-    private static List<NeighborResponder> open(Map<String, Set<InetAddress>> byInterface, VipOwnership ownership) {
-        List<NeighborResponder> opened = new ArrayList<>();
+    private static List<Responder> open(Host host, Map<String, Set<InetAddress>> byInterface, VipOwnership ownership) {
+        List<Responder> opened = new ArrayList<>();
         try {
-            byInterface.forEach((itf, vips) -> opened.add(NeighborResponder.open(itf, vips, ownership::ownedHere)));
+            byInterface.forEach((itf, vips) -> opened.add(host.open(itf, vips, ownership::ownedHere)));
         } catch (RuntimeException e) {
-            opened.forEach(NeighborResponder::close);
+            opened.forEach(Responder::close);
             throw e;
         }
         return opened;
@@ -146,9 +206,9 @@ public final class L2Announcement implements AutoCloseable {
 
     @Override
     public void close() {
-        stopListening.run();
-        exec.shutdownNow();
-        responders.forEach(NeighborResponder::close);
+        unsubscribe.run();
+        timer.close();
+        responders.forEach(Responder::close);
         plumbing.close();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ArpFramesTest {
-    private static final byte[] OUR_MAC = {2, 0, 0, 0, 0, 1};
+    static final byte[] OUR_MAC = {2, 0, 0, 0, 0, 1};
     private static final byte[] CLIENT_MAC = {2, 0, 0, 0, 0, 9};
 
     private static Inet4Address ip(String s) throws Exception {
@@ -16,7 +16,7 @@ class ArpFramesTest {
     }
 
     /** A who-has request as a client's kernel sends it: a request "from" the client. */
-    private static byte[] whoHas(String target) throws Exception {
+    static byte[] whoHas(String target) throws Exception {
         ArpFrames.Request asker = new ArpFrames.Request(CLIENT_MAC, ip("198.18.0.50"), ip(target));
         byte[] frame = ArpFrames.reply(asker, ip("198.18.0.50"), CLIENT_MAC);
         // Turn that frame around into a broadcast request for the target.

@@ -1,4 +1,4 @@
-package io.floatlb.daemon.lab;
+package io.floatlb.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

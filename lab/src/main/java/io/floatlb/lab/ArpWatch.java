@@ -1,4 +1,4 @@
-package io.floatlb.daemon.lab;
+package io.floatlb.lab;
 
 import io.floatlb.failover.announce.Libpcap;
 import java.net.InetAddress;

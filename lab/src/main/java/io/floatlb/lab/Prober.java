@@ -1,4 +1,4 @@
-package io.floatlb.daemon.lab;
+package io.floatlb.lab;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;

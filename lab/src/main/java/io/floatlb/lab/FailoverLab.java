@@ -1,4 +1,4 @@
-package io.floatlb.daemon.lab;
+package io.floatlb.lab;
 
 import io.floatlb.daemon.Main;
 import java.io.BufferedReader;

@@ -1,6 +1,7 @@
-package io.floatlb.daemon.cli;
+package io.floatlb.lab;
 
-import io.floatlb.daemon.lab.FailoverLab;
+import io.floatlb.daemon.Main;
+import io.floatlb.daemon.cli.DurationConverter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,15 +10,23 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Labs on network namespaces: real agents, a real ZooKeeper, a client whose ARP is the kernel's. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Run a lab on network namespaces (root).",
+/**
+ * Labs on network namespaces: real agents, a real ZooKeeper, a client whose ARP is the
+ * kernel's. Not part of the product: {@code bin/floatlb lab ...} starts this entry point.
+ */
+@Command(name = "floatlb lab", mixinStandardHelpOptions = true, description = "Run a lab on network namespaces (root).",
         subcommands = {LabCommand.Failover.class})
 public final class LabCommand {
+
+    public static void main(String[] args) {
+        System.exit(Main.configure(new CommandLine(new LabCommand())).execute(args));
+    }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
             description = "Measure the outage a client sees when the VIP owner crashes (link down) or stops.")

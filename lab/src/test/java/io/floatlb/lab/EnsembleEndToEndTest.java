@@ -1,4 +1,4 @@
-package io.floatlb.daemon.lab;
+package io.floatlb.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

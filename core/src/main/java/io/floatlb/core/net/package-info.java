@@ -1,0 +1,4 @@
+/**
+ * IP addresses, ranges and host:port pairs, parsed and printed one way.
+ */
+package io.floatlb.core.net;

@@ -1,0 +1,5 @@
+/**
+ * This node's member znode, the view of every other member, and the heartbeat that keeps
+ * the ownership lease.
+ */
+package io.floatlb.failover.membership;
