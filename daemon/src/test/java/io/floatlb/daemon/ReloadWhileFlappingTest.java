@@ -111,6 +111,43 @@ class ReloadWhileFlappingTest {
         }
     }
 
+    /** The other face of the hang: start-up with many services whose endpoints are all dead and checked fast. */
+    @Test
+    void startUpWithTenServicesOfDeadEndpointsAlwaysComesUp() throws Exception {
+        ExecutorService bounded = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stress-call");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int run = 0; run < 5; run++) {
+                StringBuilder services = new StringBuilder();
+                for (int s = 0; s < 10; s++) {
+                    services.append("""
+                            d%d {
+                              vip = "127.0.0.%d"
+                              ports = [{ port = %d }]
+                              external-traffic-policy = local
+                              health-check { kind = tcp, interval = 100ms, timeout = 50ms, rise = 1, fall = 1 }
+                              endpoints = [{ address = "127.0.0.%d", node = node1 }, { address = "127.0.0.%d", node = node1 }]
+                            }
+                            """.formatted(s, 60 + s, freePortOrFail(), 80 + s, 100 + s));
+                }
+                FloatlbConfig config = ConfigLoader.parseString("floatlb { node.name = node1, drain-timeout = 200ms, "
+                        + "services { " + services + " } }", "dead-" + run + ".conf").config();
+                NodeRuntime node = within(bounded, "start-up " + run, () -> NodeRuntime.start(config));
+                Thread.sleep(300); // every endpoint fails its first checks meanwhile
+                within(bounded, "member state", () -> node.agent().memberState());
+                within(bounded, "stop " + run, () -> {
+                    node.close();
+                    return null;
+                });
+            }
+        } finally {
+            bounded.shutdownNow();
+        }
+    }
+
     /**
      * Each reload moves one port of every service, adds or drops flapping endpoints, and
      * keeps one port and the stable endpoint, so traffic to that port always has a target.

@@ -2,15 +2,18 @@ package io.floatlb.lab;
 
 import io.floatlb.failover.announce.Libpcap;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNetworkInterface;
 
 /**
- * The lab's LAN capture: prints "{@code <epoch millis> <sender MAC> <request|reply>}" for
- * every ARP frame in which some host claims the watched address (replies, and gratuitous
- * requests from it), until it has printed {@code max} lines or is stopped.
+ * The lab's LAN capture: prints "{@code <epoch millis> <sender MAC> <op> <address>}" for every
+ * ARP frame about a watched address: {@code reply} and {@code request} (gratuitous, from the
+ * address itself) are claims, {@code ask} a who-has from someone else. It stops after
+ * {@code max} lines or when it is stopped. Arguments: interface, max, addresses.
  */
 public final class ArpWatch {
 
@@ -18,8 +21,13 @@ public final class ArpWatch {
 
     public static void main(String[] args) throws Exception {
         String itf = args[0];
-        byte[] watched = InetAddress.getByName(args[1]).getAddress();
-        int max = Integer.parseInt(args[2]);
+        int max = Integer.parseInt(args[1]);
+        List<byte[]> watched = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            watched.add(InetAddress.getByName(args[i]).getAddress());
+            names.add(args[i]);
+        }
         Libpcap.locate();
         PcapHandle h = new PcapHandle.Builder(itf).snaplen(128)
                 .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS)
@@ -29,12 +37,21 @@ public final class ArpWatch {
         System.out.flush();
         int[] printed = {0};
         h.loop(-1, (byte[] f) -> {
-            if (f.length >= 42 && Arrays.equals(Arrays.copyOfRange(f, 28, 32), watched)) {
-                StringBuilder mac = new StringBuilder();
-                for (int i = 22; i < 28; i++) {
-                    mac.append(i == 22 ? "" : ":").append(String.format("%02x", f[i]));
+            if (f.length < 42) {
+                return;
+            }
+            byte[] sender = Arrays.copyOfRange(f, 28, 32);
+            byte[] target = Arrays.copyOfRange(f, 38, 42);
+            String line = null;
+            for (int w = 0; w < watched.size() && line == null; w++) {
+                if (Arrays.equals(sender, watched.get(w))) {
+                    line = mac(f) + " " + (f[21] == 2 ? "reply" : "request") + " " + names.get(w);
+                } else if (f[21] == 1 && Arrays.equals(target, watched.get(w))) {
+                    line = mac(f) + " ask " + names.get(w);
                 }
-                System.out.println(System.currentTimeMillis() + " " + mac + " " + (f[21] == 2 ? "reply" : "request"));
+            }
+            if (line != null) {
+                System.out.println(System.currentTimeMillis() + " " + line);
                 System.out.flush();
                 if (++printed[0] >= max) {
                     try {
@@ -45,5 +62,13 @@ public final class ArpWatch {
                 }
             }
         });
+    }
+
+    private static String mac(byte[] f) {
+        StringBuilder mac = new StringBuilder();
+        for (int i = 22; i < 28; i++) {
+            mac.append(i == 22 ? "" : ":").append(String.format("%02x", f[i]));
+        }
+        return mac.toString();
     }
 }

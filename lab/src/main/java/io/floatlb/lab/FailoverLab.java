@@ -1,6 +1,5 @@
 package io.floatlb.lab;
 
-import io.floatlb.daemon.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,14 +99,7 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     private void startZooKeeper(int id) {
-        String host = "zk" + id;
-        List<String> cmd = new ArrayList<>(List.of("zk", "--listen", net.address(host) + ":2181", "--data",
-                dir.resolve(host).toString()));
-        if (zooKeepers.size() > 1) {
-            cmd.addAll(List.of("--peers", String.join(",", zooKeepers.stream()
-                    .map(z -> net.address(z) + ":2888:3888").toList()), "--id", String.valueOf(id)));
-        }
-        zooKeeperProcesses.put(host, net.start(host, floatlb(cmd.toArray(String[]::new)), dir.resolve(host + ".log")));
+        zooKeeperProcesses.put("zk" + id, Ensemble.start(net, dir, zooKeepers, id));
     }
 
     /** Stops one ZooKeeper server (SIGKILL: a crash, not a shutdown). */
@@ -118,7 +110,7 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     public void startBackend(String node) {
-        backends.put(node, net.start(node, floatlb("echo", "--listen", net.address(node) + ":8080", "--name",
+        backends.put(node, net.start(node, Jvm.floatlb("echo", "--listen", net.address(node) + ":8080", "--name",
                 "echo-" + node, "--node", node), dir.resolve("echo-" + node + ".log")));
     }
 
@@ -134,7 +126,7 @@ public final class FailoverLab implements AutoCloseable {
         }
         Path conf = dir.resolve(node + ".conf");
         Files.writeString(conf, config(node));
-        agents.put(node, net.start(node, floatlb("run", "-c", conf.toString()), dir.resolve(node + ".log")));
+        agents.put(node, net.start(node, Jvm.floatlb("run", "-c", conf.toString()), dir.resolve(node + ".log")));
     }
 
     /** SIGTERM, as systemd would: the agent hands its VIPs over, drains and exits. */
@@ -156,7 +148,7 @@ public final class FailoverLab implements AutoCloseable {
         }
         keepalived = true;
         for (String n : NODES) {
-            net.start(n, floatlb("echo", "--listen", "0.0.0.0:80", "--name", "echo-" + n, "--node", n),
+            net.start(n, Jvm.floatlb("echo", "--listen", "0.0.0.0:80", "--name", "echo-" + n, "--node", n),
                     dir.resolve("echo80-" + n + ".log"));
             startAgent(n);
         }
@@ -231,14 +223,14 @@ public final class FailoverLab implements AutoCloseable {
         }
     }
 
-    /** The distinct MACs that claimed the VIP in a capture. */
+    /** The distinct MACs that claimed the VIP in a capture (questions are not claims). */
     public static long claimants(List<String> frames) {
-        return frames.stream().map(f -> f.split(" ")[1]).distinct().count();
+        return frames.stream().map(f -> f.split(" ")).filter(f -> !f[2].equals("ask")).map(f -> f[1]).distinct().count();
     }
 
     /** A capture on the client of every ARP frame that claims the VIP: "epoch-millis mac op" lines. */
     public List<String> watchArp(Runnable during) throws Exception {
-        Process p = net.startPiped("cl", java(ArpWatch.class.getName(), "eth0", VIP, "100000"));
+        Process p = net.startPiped("cl", Jvm.java(ArpWatch.class.getName(), "eth0", "100000", VIP));
         List<String> frames = new CopyOnWriteArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = r.readLine();
@@ -303,7 +295,7 @@ public final class FailoverLab implements AutoCloseable {
 
     /** Runs a floatlb command (status, reload) in a node's namespace, against that node's agent; returns its output. */
     public String floatlbOn(String node, String... args) {
-        return net.run(node, floatlb(args).toArray(String[]::new));
+        return net.run(node, Jvm.floatlb(args).toArray(String[]::new));
     }
 
     /** Edits a node's config file in place, as an operator would (written aside, then renamed over it). */
@@ -319,14 +311,7 @@ public final class FailoverLab implements AutoCloseable {
         for (String n : NODES) {
             endpoints.append("{ address = \"").append(net.address(n)).append("\", node = ").append(n).append(" }\n");
         }
-        String service = """
-                ports = [{ port = 80, target-port = 8080 }]
-                external-traffic-policy = %s
-                proxy-protocol = v2
-                health-check { kind = tcp, interval = 200ms, timeout = 100ms, rise = 2, fall = 2 }
-                connect-timeout = 200ms
-                endpoints = [%s]
-                """.formatted(policy, endpoints);
+        String service = LabConfigs.service("{ port = 80, target-port = 8080 }", policy, endpoints.toString());
         return """
                 floatlb {
                   node.name = %s
@@ -339,7 +324,7 @@ public final class FailoverLab implements AutoCloseable {
                   services.echo { address-pool = lan, %s }
                   services.echo6 { address-pool = lan6, %s }
                 }
-                """.formatted(node, String.join(",", zooKeepers.stream().map(z -> net.address(z) + ":2181").toList()),
+                """.formatted(node, Ensemble.connectString(net, zooKeepers),
                 session.toMillis(), VIP, VIP6, service, service);
     }
 
@@ -349,7 +334,7 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     public String probeOnce(String vip) throws Exception {
-        Process p = net.startPiped("cl", java(Prober.class.getName(), vip, "80", "20", "1"));
+        Process p = net.startPiped("cl", Jvm.java(Prober.class.getName(), vip, "80", "20", "1"));
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = r.readLine();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -393,7 +378,7 @@ public final class FailoverLab implements AutoCloseable {
 
     public Outage measure(String vip, Runnable event, long intervalMillis, Duration window) throws Exception {
         int count = (int) (window.toMillis() / intervalMillis);
-        Process p = net.startPiped("cl", java(Prober.class.getName(), vip, "80", String.valueOf(intervalMillis),
+        Process p = net.startPiped("cl", Jvm.java(Prober.class.getName(), vip, "80", String.valueOf(intervalMillis),
                 String.valueOf(count)));
         List<String[]> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -447,20 +432,6 @@ public final class FailoverLab implements AutoCloseable {
             long outage = firstFail < 0 ? 0 : recoveredAt < 0 ? -1 : recoveredAt - firstFail;
             return new Outage(outage, failed, last, firstFail < 0 || recoveredAt >= 0);
         }
-    }
-
-    private static List<String> floatlb(String... args) {
-        List<String> cmd = java(Main.class.getName());
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private static List<String> java(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 
     @Override

@@ -21,11 +21,55 @@ import picocli.CommandLine.Model.CommandSpec;
  * kernel's. Not part of the product: {@code bin/floatlb lab ...} starts this entry point.
  */
 @Command(name = "floatlb lab", mixinStandardHelpOptions = true, description = "Run a lab on network namespaces (root).",
-        subcommands = {LabCommand.Failover.class})
+        subcommands = {LabCommand.Failover.class, LabCommand.Chaos.class})
 public final class LabCommand {
+
+    /** Labs need root and iproute2; without them one line says so. */
+    static boolean possibleHere(CommandSpec spec) {
+        if (FailoverLab.possibleHere()) {
+            return true;
+        }
+        spec.commandLine().getErr().println("floatlb lab: needs root and iproute2 (network namespaces)");
+        return false;
+    }
 
     public static void main(String[] args) {
         System.exit(Main.configure(new CommandLine(new LabCommand())).execute(args));
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "3 nodes, a 3-server ensemble, 3 VIPs; seeded random faults; checks that no two nodes ever"
+                    + " answer for one VIP and that no agent hangs or crashes.")
+    static final class Chaos implements Callable<Integer> {
+
+        @Option(names = "--faults", defaultValue = "20", description = "faults to inject (default ${DEFAULT-VALUE})")
+        int faults;
+
+        @Option(names = "--seed", defaultValue = "1", description = "seed of the fault sequence (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--session-timeout", defaultValue = "2s", converter = DurationConverter.class,
+                description = "the agents' coordination.session-timeout (default ${DEFAULT-VALUE})")
+        Duration session;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!possibleHere(spec)) {
+                return 1;
+            }
+            System.out.printf("chaos: %d faults, seed %d, session %d ms; 3 nodes, 3 ZooKeeper servers, VIPs %s%n",
+                    faults, seed, session.toMillis(), ChaosLab.VIPS);
+            ChaosLab.Report r;
+            try (ChaosLab lab = ChaosLab.start(session)) {
+                r = lab.run(faults, seed, System.out::println);
+            }
+            System.out.print(r.table());
+            r.dualClaimDetails().forEach(d -> System.out.println("two claimants: " + d));
+            return r.dualClaims() == 0 && r.hangs() == 0 && r.crashes() == 0 ? 0 : 2;
+        }
     }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
@@ -58,8 +102,7 @@ public final class LabCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!FailoverLab.possibleHere()) {
-                spec.commandLine().getErr().println("floatlb lab: needs root and iproute2 (network namespaces)");
+            if (!possibleHere(spec)) {
                 return 1;
             }
             if (keepalived && !onPath("keepalived")) {
