@@ -100,6 +100,60 @@ class AdminApiTest {
         }
     }
 
+    /**
+     * Seeded garbage at the admin API: odd methods, paths, headers and bodies, lies about
+     * lengths, clients that stop half-way or hang up. Every answer is a status the API means,
+     * and {@code /healthz} keeps answering within a second.
+     */
+    @Test
+    void fuzzedRequestsNeverStopTheApiOrMakeItErr() throws Exception {
+        java.util.Random random = new java.util.Random(Long.getLong("floatlb.fuzz.seed", 20261127L));
+        String[] methods = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "G\u0000T", "", "get"};
+        String[] paths = {"/", "/status", "/status?o=wide", "/status?o=", "/status?o=%ff", "/metrics", "/reload", "/healthz",
+            "/readyz", "/../../etc/passwd", "/%00", "*", "http://x/status", "/status?" + "a=b&".repeat(500),
+            "/" + "x".repeat(9_000), "/metrics#frag", "//status", "/status/"};
+        String[] headers = {"Content-Length: 5\r\n", "Content-Length: -1\r\n", "Content-Length: 99999999999\r\n",
+            "Transfer-Encoding: chunked\r\n", "Expect: 100-continue\r\n", "Connection: close\r\n", "Host:\r\n",
+            "X-Long: " + "y".repeat(10_000) + "\r\n", "\r\n", "Bad Header\r\n"};
+        java.util.Set<Integer> meant = java.util.Set.of(100, 200, 400, 404, 405, 413, 414, 431, 503);
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            for (int i = 0; i < 300; i++) {
+                StringBuilder req = new StringBuilder(methods[random.nextInt(methods.length)]).append(' ')
+                        .append(paths[random.nextInt(paths.length)]).append(random.nextInt(10) == 0 ? "" : " HTTP/1.1").append("\r\n");
+                for (int h = random.nextInt(3); h > 0; h--) {
+                    req.append(headers[random.nextInt(headers.length)]);
+                }
+                boolean complete = random.nextInt(5) > 0;
+                if (complete) {
+                    req.append("\r\n");
+                    byte[] body = new byte[random.nextInt(3) == 0 ? random.nextInt(2_000) : 0];
+                    random.nextBytes(body);
+                    req.append(new String(body, StandardCharsets.ISO_8859_1));
+                }
+                try (Socket s = new Socket("127.0.0.1", node.adminPort)) {
+                    s.setSoTimeout(2_000);
+                    s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+                    if (!complete) {
+                        s.shutdownOutput(); // half-open: the request never ends
+                    }
+                    byte[] head = s.getInputStream().readNBytes(12);
+                    String status = new String(head, StandardCharsets.US_ASCII);
+                    if (status.startsWith("HTTP/1.")) {
+                        assertThat(Integer.parseInt(status.substring(9, 12))).as("answer to %s", req.substring(0,
+                                Math.min(80, req.length()))).isIn(meant);
+                    }
+                } catch (java.net.SocketTimeoutException | java.net.SocketException noAnswer) {
+                    // a request that never ended may get no answer; the API must still serve others
+                }
+                if (i % 25 == 0) {
+                    assertThat(node.admin("GET", "/healthz", Duration.ofSeconds(1)).statusCode()).isEqualTo(200);
+                }
+            }
+            assertThat(node.admin("GET", "/healthz", Duration.ofSeconds(1)).statusCode()).isEqualTo(200);
+            assertThat(node.admin("POST", "/reload", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
+        }
+    }
+
     @Test
     void statusAndReloadCommandsFindTheAgentThroughItsConfigFile() throws Exception {
         try (RunningNode node = new RunningNode(dir, 21, 22)) {

@@ -23,4 +23,39 @@ class MemberCodecTest {
         assertThat(MemberCodec.decode("{\"node\":\"x\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(MemberCodec.decode(new byte[0])).isEmpty();
     }
+
+    /** Whatever a foreign or older agent wrote: decoding never throws, and what it returns is a whole member. */
+    @Test
+    void randomAndMutatedPayloadsNeverThrow() {
+        java.util.Random random = new java.util.Random(20261127L);
+        byte[] valid = MemberCodec.encode(new MemberState("n1", "abc", Map.of("web", new MemberState.EndpointCount(1, 2))));
+        String[] tokens = {"{", "}", "[", "]", ":", ",", "\"", "\\", "null", "-1", "1e999", "\"services\"", "\"node\"",
+            "\"healthy\"", "${x}", "\u0000", "\"a.b\"", "\"\\\"\""};
+        int decoded = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] payload;
+            if (i % 2 == 0) {
+                payload = new byte[random.nextInt(64)];
+                random.nextBytes(payload);
+            } else {
+                StringBuilder json = new StringBuilder(new String(valid, StandardCharsets.UTF_8));
+                for (int m = 0; m < 1 + random.nextInt(3); m++) {
+                    int at = random.nextInt(json.length() + 1);
+                    if (random.nextBoolean() && at < json.length()) {
+                        json.delete(at, Math.min(json.length(), at + 1 + random.nextInt(6)));
+                    } else {
+                        json.insert(at, tokens[random.nextInt(tokens.length)]);
+                    }
+                }
+                payload = json.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            java.util.Optional<MemberState> m = MemberCodec.decode(payload);
+            if (m.isPresent()) {
+                decoded++;
+                assertThat(m.get().node()).isNotNull();
+                assertThat(m.get().configDigest()).isNotNull();
+            }
+        }
+        assertThat(decoded).as("some mutants are still members").isPositive();
+    }
 }
