@@ -45,11 +45,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!service.admit(ctx.channel())) {
+        route = service.route();
+        if (!service.admit(ctx.channel(), route)) {
             ctx.close();
             return;
         }
-        route = service.route();
         idle = new IdleTimeout(ctx.channel(), route.config().limits().idleTimeout().toNanos());
         idle.start();
         connectNext(ctx.channel());

@@ -95,8 +95,8 @@ public final class ServiceProxy {
     }
 
     /** Counts the client in, or refuses it when the service is at its connection limit. */
-    boolean admit(Channel client) {
-        if (active.incrementAndGet() > config().limits().maxConnections()) {
+    boolean admit(Channel client, Route at) {
+        if (active.incrementAndGet() > at.config().limits().maxConnections()) {
             active.decrementAndGet();
             rejected.increment();
             return false;

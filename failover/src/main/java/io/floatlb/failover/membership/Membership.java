@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,7 +104,10 @@ public final class Membership implements AutoCloseable {
      * pulls the state and publishes it; a burst of signals makes one publication.
      */
     public void stateChanged() {
-        if (publishPending.compareAndSet(false, true)) {
+        if (closing || !publishPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             exec.execute(() -> {
                 publishPending.set(false);
                 mine = state.get();
@@ -114,6 +118,8 @@ public final class Membership implements AutoCloseable {
                 }
                 changed();
             });
+        } catch (RejectedExecutionException stopping) {
+            // The session closed under a last health change; the member znode goes with it.
         }
     }
 

@@ -224,6 +224,17 @@ class VipElectionTest {
         return raw;
     }
 
+    /** Health checks run until the agent stops, after the cluster session: a signal then must not throw on an event loop. */
+    @Test
+    void aHealthChangeAfterTheSessionClosedIsIgnored() throws Exception {
+        server = new TestingServer(true);
+        ElectionNode a = node(server.getConnectString(), "node1", "cluster", 1);
+        assertThat(await(Duration.ofSeconds(10), a::owns)).isTrue();
+        a.close();
+        a.healthy(0);
+        a.healthy(2);
+    }
+
     @Test
     void znodesOfForeignOrOlderAgentsAreIgnoredAndCountedNeverTrusted() throws Exception {
         server = new TestingServer(true);
