@@ -4,18 +4,23 @@ import io.floatlb.core.config.Endpoint;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.election.MemberState;
+import io.floatlb.core.handover.Flow;
 import io.floatlb.core.select.Target;
 import io.floatlb.core.status.ClusterView;
 import io.floatlb.dataplane.health.HealthChecker;
 import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.transport.Transport;
+import io.floatlb.failover.handover.FlowSource;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * waiting for the reload. Health changes only signal; whoever cares pulls
  * {@link #memberState()} on its own thread.
  */
-public final class Agent implements ClusterView.LocalView {
+public final class Agent implements ClusterView.LocalView, FlowSource {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
     private final Transport transport;
@@ -224,6 +229,22 @@ public final class Agent implements ClusterView.LocalView {
         } finally {
             changing.unlock();
         }
+    }
+
+    @Override
+    public Set<Flow> flows(InetAddress vip) {
+        Set<Flow> flows = new HashSet<>();
+        onVip(vip).forEach(p -> flows.addAll(p.flows()));
+        return flows;
+    }
+
+    @Override
+    public void close(InetAddress vip) {
+        onVip(vip).forEach(ServiceProxy::closeClients);
+    }
+
+    private List<ServiceProxy> onVip(InetAddress vip) {
+        return snapshot.services().values().stream().filter(r -> r.config().vip().equals(vip)).map(Running::proxy).toList();
     }
 
     /** The running services' proxies, for status and metrics. */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A whole node, in the order it starts: event loops, the agent's pools, the cluster
  * session (which elects this node's VIPs), the layer-2 announcement, then listeners and
  * health checks. It stops VIPs first, so a successor takes over at once, then drains
- * connections, and only then removes the VIP addresses those connections use.
+ * connections (which the successor forwards back here), and only then leaves the cluster
+ * and removes the VIP addresses those connections use.
  */
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
@@ -60,7 +61,7 @@ public final class NodeRuntime implements AutoCloseable {
         Agent agent = new Agent(config, transport);
         ClusterSession cluster;
         try {
-            cluster = ClusterSession.join(config, agent::memberState, Eligibility.of(config));
+            cluster = ClusterSession.join(config, agent::memberState, Eligibility.of(config), agent);
         } catch (Exception e) {
             transport.close();
             throw e;
@@ -106,6 +107,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         Agent.Reload r = agent.apply(next);
         VipElection election = cluster.election();
+        cluster.handovers().reconfigure(next);
         election.reconfigure(next.servicesByVip().keySet(), Eligibility.of(next));
         cluster.membership().stateChanged();
         if (announcement.isPresent() && L2Announcement.needed(next)) {
@@ -171,11 +173,17 @@ public final class NodeRuntime implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * Hands every VIP over (each with its connections offered, so the successor forwards
+     * them here instead of resetting them), drains those connections while the session keeps
+     * the offers alive, then leaves the cluster.
+     */
     @Override
     public void close() {
         stopping = true;
-        cluster.close();
+        cluster.leave();
         agent.stop();
+        cluster.close();
         synchronized (changing) {
             announcement.ifPresent(L2Announcement::close);
         }

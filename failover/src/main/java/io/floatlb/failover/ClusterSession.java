@@ -3,6 +3,8 @@ package io.floatlb.failover;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.election.MemberState;
 import io.floatlb.failover.election.VipElection;
+import io.floatlb.failover.handover.FlowSource;
+import io.floatlb.failover.handover.Handovers;
 import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ContactLease;
 import io.floatlb.failover.zk.CoordinationClient;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's membership of the cluster: the ZooKeeper connection (and the in-process
- * server when the config says "embedded"), and the VIP election that runs over it.
+ * server when the config says "embedded"), the VIP election that runs over it and the
+ * hand-overs of planned moves. A stop is two steps: {@link #leave} (draining, VIPs
+ * released with their flows offered) while the connections drain, then {@link #close}.
  */
 public final class ClusterSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterSession.class);
@@ -30,14 +34,16 @@ public final class ClusterSession implements AutoCloseable {
     private final ScheduledExecutorService exec;
     private final Membership membership;
     private final VipElection election;
+    private final Handovers handovers;
 
     private ClusterSession(EmbeddedZooKeeper embedded, CuratorFramework zk, ScheduledExecutorService exec,
-                           Membership membership, VipElection election) {
+                           Membership membership, VipElection election, Handovers handovers) {
         this.embedded = embedded;
         this.zk = zk;
         this.exec = exec;
         this.membership = membership;
         this.election = election;
+        this.handovers = handovers;
     }
 
     /**
@@ -45,9 +51,10 @@ public final class ClusterSession implements AutoCloseable {
      *
      * @param state this node's state, pulled on the election thread after {@link Membership#stateChanged}
      * @param mayOwn whether a member may own a VIP
+     * @param flows the established connections a planned release hands over
      */
     public static ClusterSession join(FloatlbConfig config, Supplier<MemberState> state,
-                                      BiPredicate<InetAddress, MemberState> mayOwn) throws Exception {
+                                      BiPredicate<InetAddress, MemberState> mayOwn, FlowSource flows) throws Exception {
         var c = config.coordination();
         EmbeddedZooKeeper embedded = c.embedded() ? EmbeddedZooKeeper.start() : null;
         String connect = embedded != null ? embedded.connectString() : c.zookeeper();
@@ -63,13 +70,14 @@ public final class ClusterSession implements AutoCloseable {
         ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "election"));
         ContactLease lease = new ContactLease(c.sessionTimeout().toNanos(), System::nanoTime);
         Membership membership = new Membership(zk, config.nodeName(), lease, exec, state);
+        Handovers handovers = new Handovers(config, zk, exec, membership, flows);
         VipElection election = new VipElection(zk, config.nodeName(), membership, lease, exec, c.failback(),
-                config.servicesByVip().keySet(), mayOwn);
+                config.servicesByVip().keySet(), mayOwn, handovers);
         election.start();
         membership.start();
         log.info("node {} joined the cluster at {}{} (session {} ms granted)", config.nodeName(),
                 embedded != null ? "embedded ZooKeeper " : "", connect, TimeUnit.NANOSECONDS.toMillis(lease.sessionNanos()));
-        return new ClusterSession(embedded, zk, exec, membership, election);
+        return new ClusterSession(embedded, zk, exec, membership, election, handovers);
     }
 
     public Membership membership() {
@@ -80,10 +88,27 @@ public final class ClusterSession implements AutoCloseable {
         return election;
     }
 
-    /** Releases this node's VIPs (a successor takes over at once), then leaves. */
+    public Handovers handovers() {
+        return handovers;
+    }
+
+    /**
+     * The first step of a stop: this node says it is draining and releases its VIPs, each
+     * with its flows offered, so a successor takes over at once without resetting them. The
+     * session stays, so the offers stay, while this node's connections drain.
+     */
+    public void leave() {
+        membership.leave();
+        election.close();
+    }
+
+    /** Ends the hand-overs still open, then leaves (releasing whatever {@link #leave} did not). */
     @Override
     public void close() {
         election.close();
+        if (membership.connected()) {
+            handovers.finish();
+        }
         membership.close();
         zk.close();
         exec.shutdownNow();
@@ -92,6 +117,7 @@ public final class ClusterSession implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        handovers.close();
         if (embedded != null) {
             embedded.close();
         }

@@ -36,6 +36,7 @@ public final class FailoverLab implements AutoCloseable {
     private final Map<String, Process> zooKeeperProcesses = new LinkedHashMap<>();
     private boolean keepalived;
     private String advertInterval = "1";
+    private String nodeSettings = "";
 
     private FailoverLab(LabNetwork net, Path dir, Duration session, String policy) {
         this.net = net;
@@ -131,7 +132,26 @@ public final class FailoverLab implements AutoCloseable {
 
     /** SIGTERM, as systemd would: the agent hands its VIPs over, drains and exits. */
     public void stopAgent(String node) {
-        LabNetwork.stop(agents.remove(node), 10_000);
+        stopAgent(node, Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL if the agent has not exited within {@code grace}; returns its exit code. */
+    public int stopAgent(String node, Duration grace) {
+        Process p = agents.remove(node);
+        LabNetwork.stop(p, grace.toMillis());
+        return p.isAlive() ? -1 : p.exitValue();
+    }
+
+    /** SIGKILL: the agent dies at once, as in a crash. */
+    public void killAgent(String node) throws InterruptedException {
+        Process p = agents.remove(node);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** Extra node settings (HOCON inside {@code floatlb { }}), in effect from each agent's next start. */
+    public void nodeSettings(String hocon) {
+        this.nodeSettings = hocon;
     }
 
     /**
@@ -323,9 +343,69 @@ public final class FailoverLab implements AutoCloseable {
                   l2-advertisements.adv { address-pools = [lan, lan6], interfaces = [eth0] }
                   services.echo { address-pool = lan, %s }
                   services.echo6 { address-pool = lan6, %s }
+                  %s
                 }
                 """.formatted(node, Ensemble.connectString(net, zooKeepers),
-                session.toMillis(), VIP, VIP6, service, service);
+                session.toMillis(), VIP, VIP6, service, service, nodeSettings);
+    }
+
+    /**
+     * Opens {@code connections} long-lived connections from the client to the VIP, each
+     * exchanging a request every {@code intervalMillis}, {@code exchanges} times; returns once
+     * all are open.
+     */
+    public LongRun longConnections(int connections, int exchanges, long intervalMillis) throws Exception {
+        Process p = net.startPiped("cl", Jvm.java(LongClient.class.getName(), VIP, "80", String.valueOf(connections),
+                String.valueOf(exchanges), String.valueOf(intervalMillis)));
+        LongRun run = new LongRun(p);
+        if (!run.ready.await(20, TimeUnit.SECONDS)) {
+            LabNetwork.stop(p, 1000);
+            throw new IllegalStateException("the long connections did not open within 20 s");
+        }
+        return run;
+    }
+
+    /** The long connections of {@link #longConnections}, read as they report. */
+    public static final class LongRun {
+        private final Process process;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        private final Thread reader;
+
+        LongRun(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.equals("ready")) {
+                            ready.countDown();
+                        } else {
+                            lines.add(line);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the client ended
+                }
+            });
+            reader.start();
+        }
+
+        /** Waits for the end and returns every line: one per connection, then the summary. */
+        public List<String> await(Duration max) throws InterruptedException {
+            if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+                LabNetwork.stop(process, 1000);
+            }
+            reader.join(5000);
+            return List.copyOf(lines);
+        }
+
+        /** A count from the summary line ("completed", "reset" or "failed"), -1 without one. */
+        public static int count(List<String> lines, String what) {
+            return lines.stream().filter(l -> l.startsWith("summary ")).flatMap(l -> java.util.Arrays.stream(l.split(" ")))
+                    .filter(kv -> kv.startsWith(what + "=")).mapToInt(kv -> Integer.parseInt(kv.substring(what.length() + 1)))
+                    .findFirst().orElse(-1);
+        }
     }
 
     /** The backend that answers one probe from the client, or "FAIL". */

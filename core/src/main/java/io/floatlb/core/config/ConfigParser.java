@@ -77,7 +77,7 @@ final class ConfigParser {
     }
 
     private Coordination coordination(Section s) {
-        s.allowOnly("zookeeper", "root", "session-timeout", "failback", "credentials");
+        s.allowOnly("zookeeper", "root", "session-timeout", "failback", "credentials", "handover");
         String zk = s.string("zookeeper", Coordination.EMBEDDED).trim();
         if (!zk.equals(Coordination.EMBEDDED)) {
             String hosts = zk.contains("/") ? zk.substring(0, zk.indexOf('/')) : zk;
@@ -94,7 +94,7 @@ final class ConfigParser {
         }
         Duration session = s.duration("session-timeout", Coordination.DEFAULT_SESSION_TIMEOUT, Duration.ofMillis(200),
                 Duration.ofMinutes(5));
-        return new Coordination(zk, root, session, s.bool("failback", false), credentials(s));
+        return new Coordination(zk, root, session, s.bool("failback", false), credentials(s), s.bool("handover", true));
     }
 
     private Optional<Coordination.Credentials> credentials(Section coordination) {

@@ -167,11 +167,23 @@ final class Section {
         if (v == null) {
             return fallback;
         }
-        if (v.valueType() != ConfigValueType.BOOLEAN) {
-            error(key, "must be true or false, not " + describe(v));
-            return fallback;
+        if (v.valueType() == ConfigValueType.BOOLEAN) {
+            return (Boolean) v.unwrapped();
         }
-        return (Boolean) v.unwrapped();
+        // HOCON's own spellings of a switch, as in "handover = off".
+        if (v.valueType() == ConfigValueType.STRING) {
+            switch (((String) v.unwrapped()).toLowerCase(Locale.ROOT)) {
+                case "on", "yes" -> {
+                    return true;
+                }
+                case "off", "no" -> {
+                    return false;
+                }
+                default -> { }
+            }
+        }
+        error(key, "must be true or false (or on/off), not " + describe(v));
+        return fallback;
     }
 
     /** A duration such as "2s" or "500ms" (a bare number is milliseconds), within bounds. */

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
- * Whether a live node may own a VIP. Under {@code cluster} policy any live node may. Under
- * {@code local} a node may only while it has a healthy endpoint of its own for the service,
- * since it forwards nowhere else; a VIP shared by several services needs that for each
- * local-policy service on it.
+ * Whether a live node may own a VIP. A draining node may not. Under {@code cluster} policy
+ * any other live node may. Under {@code local} a node may only while it has a healthy
+ * endpoint of its own for the service, since it forwards nowhere else; a VIP shared by
+ * several services needs that for each local-policy service on it.
  */
 public final class Eligibility {
 
@@ -26,7 +26,7 @@ public final class Eligibility {
     }
 
     public static boolean mayOwn(Collection<ServiceConfig> servicesOnVip, MemberState member) {
-        return servicesOnVip.stream()
+        return !member.draining() && servicesOnVip.stream()
                 .filter(s -> s.trafficPolicy() == TrafficPolicy.LOCAL)
                 .allMatch(s -> member.healthyLocal(s.name()) > 0);
     }

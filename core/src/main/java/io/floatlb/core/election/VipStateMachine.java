@@ -46,7 +46,9 @@ public final class VipStateMachine {
         /** Tell subscribers this node owns the VIP now (announce it). */
         NOTIFY_ACQUIRED,
         /** Tell subscribers this node no longer owns the VIP (fall silent). */
-        NOTIFY_LOST
+        NOTIFY_LOST,
+        /** Publish the VIP's established flows for the successor (a planned release only). */
+        OFFER_FLOWS
     }
 
     /** The next state and the effects to carry out, in order. */
@@ -73,7 +75,9 @@ public final class VipStateMachine {
                 case ACQUIRE, DELETED -> Transition.to(State.ACQUIRING);
             };
             case OWNED -> switch (event) {
-                case RELEASE -> Transition.to(State.RELEASING, Effect.NOTIFY_LOST, Effect.DELETE);
+                // The offer goes out before the delete on the same session, so whoever sees the
+                // VIP free finds the offer too.
+                case RELEASE -> Transition.to(State.RELEASING, Effect.NOTIFY_LOST, Effect.OFFER_FLOWS, Effect.DELETE);
                 case LOST -> Transition.to(State.STANDBY, Effect.NOTIFY_LOST);
                 case ACQUIRE, CREATED, CREATE_FAILED, DELETED -> Transition.to(State.OWNED);
             };

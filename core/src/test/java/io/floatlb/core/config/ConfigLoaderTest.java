@@ -80,6 +80,7 @@ class ConfigLoaderTest {
         assertThat(c.coordination().embedded()).isTrue();
         assertThat(c.coordination().sessionTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.coordination().failback()).isFalse();
+        assertThat(c.coordination().handover()).isTrue();
         assertThat(c.adminListen().toString()).isEqualTo("127.0.0.1:9180");
         assertThat(web.ports()).containsExactly(new PortMapping(8080, 8080));
         assertThat(web.trafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);
@@ -119,5 +120,23 @@ class ConfigLoaderTest {
     void aMissingFileIsOneClearError() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("no/such.conf")))
                 .hasMessage("no/such.conf:1: no such config file; pass the path of a HOCON file with -c");
+    }
+
+    @Test
+    void aSwitchMayBeSpelledOnOrOffAsHoconAllows() throws Exception {
+        String conf = """
+                floatlb {
+                  node.name = n1
+                  coordination { handover = %s, failback = %s }
+                  services.web { vip = "127.0.0.10", ports = [{ port = 8080 }],
+                                 endpoints = [{ address = "127.0.0.1", node = n1 }] }
+                }
+                """;
+        Coordination c = ConfigLoader.parseString(conf.formatted("off", "yes"), "inline.conf").config().coordination();
+        assertThat(c.handover()).isFalse();
+        assertThat(c.failback()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.parseString(conf.formatted("maybe", "true"), "inline.conf"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.errors()).anyMatch(
+                        p -> p.toString().contains("handover") && p.toString().contains("must be true or false (or on/off)")));
     }
 }

@@ -60,5 +60,7 @@ class VipDecisionTest {
         var none = new MemberState("b", "d", Map.of("web", new MemberState.EndpointCount(0, 2)));
         assertThat(Eligibility.mayOwn(local, healthy)).isTrue();
         assertThat(Eligibility.mayOwn(local, none)).isFalse();
+        assertThat(Eligibility.mayOwn(local, healthy.draining(true))).as("a draining node owns nothing").isFalse();
+        assertThat(Eligibility.mayOwn(java.util.List.of(), healthy.draining(true))).isFalse();
     }
 }

@@ -4,6 +4,7 @@ import static io.floatlb.core.election.VipStateMachine.Effect.CREATE;
 import static io.floatlb.core.election.VipStateMachine.Effect.DELETE;
 import static io.floatlb.core.election.VipStateMachine.Effect.NOTIFY_ACQUIRED;
 import static io.floatlb.core.election.VipStateMachine.Effect.NOTIFY_LOST;
+import static io.floatlb.core.election.VipStateMachine.Effect.OFFER_FLOWS;
 import static io.floatlb.core.election.VipStateMachine.State.ACQUIRING;
 import static io.floatlb.core.election.VipStateMachine.State.OWNED;
 import static io.floatlb.core.election.VipStateMachine.State.RELEASING;
@@ -44,7 +45,7 @@ class VipStateMachineTest {
                 row(OWNED, Event.ACQUIRE, OWNED),
                 row(OWNED, Event.CREATED, OWNED),
                 row(OWNED, Event.CREATE_FAILED, OWNED),
-                row(OWNED, Event.RELEASE, RELEASING, NOTIFY_LOST, DELETE),
+                row(OWNED, Event.RELEASE, RELEASING, NOTIFY_LOST, OFFER_FLOWS, DELETE),
                 row(OWNED, Event.DELETED, OWNED),
                 row(OWNED, Event.LOST, STANDBY, NOTIFY_LOST),
 
@@ -85,5 +86,24 @@ class VipStateMachineTest {
                 assertThat(t.effects()).first().isEqualTo(NOTIFY_LOST);
             }
         }
+    }
+
+    /**
+     * A planned release offers the VIP's flows before its znode is deleted, so a successor
+     * that sees the VIP free also finds the offer; a loss (crash, session gone) offers nothing.
+     */
+    @Test
+    void onlyAPlannedReleaseOffersFlowsAndAlwaysBeforeTheDelete() {
+        for (State s : State.values()) {
+            for (Event e : Event.values()) {
+                List<Effect> effects = VipStateMachine.next(s, e).effects();
+                if (effects.contains(OFFER_FLOWS)) {
+                    assertThat(s).isEqualTo(OWNED);
+                    assertThat(e).isEqualTo(Event.RELEASE);
+                    assertThat(effects.indexOf(OFFER_FLOWS)).isLessThan(effects.indexOf(Effect.DELETE));
+                }
+            }
+        }
+        assertThat(VipStateMachine.next(OWNED, Event.LOST).effects()).doesNotContain(OFFER_FLOWS);
     }
 }

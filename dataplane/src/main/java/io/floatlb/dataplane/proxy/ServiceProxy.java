@@ -1,16 +1,20 @@
 package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.handover.Flow;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -134,6 +138,23 @@ public final class ServiceProxy {
                     Transport.LOOP_WAIT_MILLIS);
         }
         return left;
+    }
+
+    /** The established client connections, as a planned hand-over offers them to a successor. */
+    public Set<Flow> flows() {
+        Set<Flow> flows = new HashSet<>();
+        for (Channel c : clients) {
+            if (c.isActive() && c.remoteAddress() instanceof InetSocketAddress client
+                    && c.localAddress() instanceof InetSocketAddress local) {
+                flows.add(new Flow(client.getAddress(), client.getPort(), local.getPort()));
+            }
+        }
+        return flows;
+    }
+
+    /** Closes every client connection now, without waiting (their hand-over timed out). */
+    public void closeClients() {
+        clients.close();
     }
 
     public int stop(Duration deadline) {

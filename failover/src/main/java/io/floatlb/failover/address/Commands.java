@@ -1,29 +1,43 @@
 package io.floatlb.failover.address;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs system tools with an argument array, never through a shell. */
-final class Commands {
+/** Runs system tools with an argument array, never through a shell; every run ends within 10 s. */
+public final class Commands {
+    private static final long WAIT_SECONDS = 10;
+    private static final Map<String, String> PACKAGES = Map.of("ip", " (install iproute2)", "nft", " (install nftables)");
 
     private Commands() {}
 
-    record Result(int exit, String output) {}
+    public record Result(int exit, String output) {}
 
-    static Result run(List<String> argv) {
+    public static Result run(List<String> argv) {
+        return run(argv, null);
+    }
+
+    /** Runs with {@code input} on standard input (as {@code nft -f -} reads its script), or none. */
+    public static Result run(List<String> argv, String input) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            try (OutputStream in = p.getOutputStream()) {
+                if (input != null) {
+                    in.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", argv) + ": no answer in 10 s");
+                throw new IllegalStateException(String.join(" ", argv) + ": no answer in " + WAIT_SECONDS + " s");
             }
             return new Result(p.exitValue(), out);
         } catch (IOException e) {
             throw new IllegalStateException(argv.get(0) + " cannot be run: " + e.getMessage()
-                    + " (install iproute2)", e);
+                    + PACKAGES.getOrDefault(argv.get(0), ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(String.join(" ", argv) + ": interrupted", e);
@@ -31,10 +45,15 @@ final class Commands {
     }
 
     /** Runs and requires success; the error names the command and what it said. */
-    static void check(List<String> argv) {
-        Result r = run(argv);
+    public static void check(List<String> argv) {
+        check(argv, null);
+    }
+
+    public static void check(List<String> argv, String input) {
+        Result r = run(argv, input);
         if (r.exit() != 0) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed (exit " + r.exit() + "): " + r.output());
+            throw new IllegalStateException(String.join(" ", argv) + " failed (exit " + r.exit() + "): "
+                    + r.output().lines().findFirst().orElse(""));
         }
     }
 }

@@ -8,12 +8,14 @@ import io.floatlb.core.election.VipStateMachine.Event;
 import io.floatlb.core.election.VipStateMachine.State;
 import io.floatlb.core.net.IpAddresses;
 import io.floatlb.failover.VipOwnership;
+import io.floatlb.failover.handover.Handover;
 import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ClusterPaths;
 import io.floatlb.failover.zk.ContactLease;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,9 @@ public final class VipElection implements VipOwnership {
     private final ContactLease lease;
     private final ScheduledExecutorService exec;
     private final boolean failback;
+    private final Handover handover;
+    /** Each acquisition attempt's number, so a hand-over read answered late starts no stale create. */
+    private final Map<InetAddress, Integer> attempts = new HashMap<>();
     /** Written on the election thread only; read from anywhere. */
     private final Map<InetAddress, State> states = new ConcurrentHashMap<>();
     private final Set<InetAddress> attemptScheduled = new HashSet<>();
@@ -71,16 +76,18 @@ public final class VipElection implements VipOwnership {
     /**
      * @param exec the single thread every decision and callback runs on (the membership's too)
      * @param mayOwn whether a member may own a VIP (its eligibility under the VIP's traffic policies)
+     * @param handover what a planned release offers and an acquisition adopts first
      */
     public VipElection(CuratorFramework zk, String node, Membership membership, ContactLease lease,
                        ScheduledExecutorService exec, boolean failback, Set<InetAddress> vips,
-                       BiPredicate<InetAddress, MemberState> mayOwn) {
+                       BiPredicate<InetAddress, MemberState> mayOwn, Handover handover) {
         this.zk = zk;
         this.node = node;
         this.membership = membership;
         this.lease = lease;
         this.exec = exec;
         this.failback = failback;
+        this.handover = handover;
         this.vips = Set.copyOf(vips);
         this.mayOwn = mayOwn;
     }
@@ -158,8 +165,8 @@ public final class VipElection implements VipOwnership {
             VipDecision.Verdict v = VipDecision.decide(node, ownerName(znode, someoneElses, now), eligible, failback,
                     PREFERENCE_STEP_MILLIS);
             switch (v.action()) {
-                case RELEASE -> fire(vip, Event.RELEASE,
-                        eligible.contains(node) || eligible.isEmpty() ? "no longer eligible" : "handing over to " + eligible.get(0));
+                case RELEASE -> fire(vip, Event.RELEASE, membership.draining() ? "draining"
+                        : eligible.contains(node) ? "handing over to " + eligible.get(0) : "no longer eligible");
                 case ACQUIRE -> scheduleAttempt(vip, v.delayMillis());
                 case HOLD, STAND_BY -> { }
             }
@@ -205,7 +212,8 @@ public final class VipElection implements VipOwnership {
         }
         for (VipStateMachine.Effect e : t.effects()) {
             switch (e) {
-                case CREATE -> create(vip);
+                case CREATE -> adoptThenCreate(vip);
+                case OFFER_FLOWS -> handover.offer(vip);
                 case DELETE -> delete(vip);
                 case NOTIFY_ACQUIRED -> {
                     log.info("VIP {} acquired by {}", IpAddresses.format(vip), node);
@@ -217,6 +225,9 @@ public final class VipElection implements VipOwnership {
                     notify(vip, false);
                 }
             }
+        }
+        if (t.next() == State.STANDBY || t.next() == State.RELEASING) {
+            handover.dropped(vip);
         }
         if (t.next() == State.STANDBY) {
             CompletableFuture<Void> done = releasing.remove(vip);
@@ -239,6 +250,19 @@ public final class VipElection implements VipOwnership {
                         e.toString());
             }
         }
+    }
+
+    /**
+     * The old owner's flows are forwarded before the create, so before this node can answer
+     * a single ARP for the VIP; the create follows only if this attempt is still the current one.
+     */
+    private void adoptThenCreate(InetAddress vip) {
+        int attempt = attempts.merge(vip, 1, Integer::sum);
+        handover.adopt(vip, () -> {
+            if (attempts.get(vip) == attempt && state(vip) == State.ACQUIRING) {
+                create(vip);
+            }
+        });
     }
 
     /** In the background, so that a slow create never holds up the heartbeat that keeps the lease. */

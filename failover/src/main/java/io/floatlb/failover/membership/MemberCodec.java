@@ -25,6 +25,7 @@ public final class MemberCodec {
         root.put("node", m.node());
         root.put("config-digest", m.configDigest());
         root.put("services", services);
+        root.put("draining", m.draining());
         return ConfigValueFactory.fromMap(root).render(ConfigRenderOptions.concise()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -41,7 +42,9 @@ public final class MemberCodec {
                 Config e = s.getConfig("\"" + name + "\"");
                 services.put(name, new MemberState.EndpointCount(e.getInt("healthy"), e.getInt("total")));
             }
-            return Optional.of(new MemberState(c.getString("node"), c.getString("config-digest"), services));
+            // Absent in what agents before the hand-over wrote: they never drain.
+            boolean draining = c.hasPath("draining") && c.getBoolean("draining");
+            return Optional.of(new MemberState(c.getString("node"), c.getString("config-digest"), services, draining));
         } catch (ConfigException e) {
             return Optional.empty();
         }

@@ -47,6 +47,8 @@ public final class Membership implements AutoCloseable {
     private final ConnectionWarnings warnings = new ConnectionWarnings(log);
     private volatile MemberState mine;
     private volatile boolean closing;
+    /** Stopping: ineligible for every VIP from now on, while still a member serving its connections. */
+    private volatile boolean leaving;
     private PersistentNode member;
 
     /**
@@ -81,7 +83,30 @@ public final class Membership implements AutoCloseable {
     }
 
     private void changed() {
+        if (draining() != mine.draining()) {
+            stateChanged();
+        }
         changeListeners.forEach(Runnable::run);
+    }
+
+    /** Whether this node is draining: stopping, or put in maintenance ({@code floatlb drain}, kept in ZooKeeper). */
+    public boolean draining() {
+        return leaving || drained();
+    }
+
+    /** Whether this node is marked for maintenance in ZooKeeper. */
+    public boolean drained() {
+        return cache.get(ClusterPaths.drained(node)).isPresent();
+    }
+
+    /**
+     * The stop begins: this node tells the cluster it is draining (so no one hands it a VIP,
+     * failback included) before the election releases anything; both go out on the same
+     * session, in this order.
+     */
+    public void leave() {
+        leaving = true;
+        stateChanged();
     }
 
     /** A heartbeat and a fresh look every quarter of the granted session, re-armed each time. */
@@ -110,7 +135,7 @@ public final class Membership implements AutoCloseable {
         try {
             exec.execute(() -> {
                 publishPending.set(false);
-                mine = state.get();
+                mine = state.get().draining(draining());
                 try {
                     member.setData(MemberCodec.encode(mine));
                 } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.floatlb.core.config.Coordination;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.election.Eligibility;
 import io.floatlb.core.election.MemberState;
+import io.floatlb.failover.handover.Handover;
 import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ContactLease;
 import io.floatlb.failover.zk.CoordinationClient;
@@ -37,7 +38,7 @@ final class ElectionNode implements AutoCloseable {
 
     ElectionNode(String connectString, String name, String policy, int healthyLocal, boolean failback) throws Exception {
         this.name = name;
-        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback, Optional.empty()), connectString);
+        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback, Optional.empty(), true), connectString);
         CoordinationClient.awaitConnected(zk, 10_000);
         this.service = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
                 + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
@@ -47,7 +48,7 @@ final class ElectionNode implements AutoCloseable {
         this.membership = new Membership(zk, name, lease, exec, () -> state(healthy.get()));
         Map<InetAddress, List<ServiceConfig>> vips = Map.of(VIP, List.of(service));
         this.ownership = new VipElection(zk, name, membership, lease, exec, failback, vips.keySet(),
-                (vip, m) -> Eligibility.mayOwn(vips.getOrDefault(vip, List.of()), m));
+                (vip, m) -> Eligibility.mayOwn(vips.getOrDefault(vip, List.of()), m), Handover.NONE);
         ownership.subscribe(counts);
         ownership.start();
         membership.start();

@@ -219,7 +219,7 @@ class VipElectionTest {
     private org.apache.curator.framework.CuratorFramework foreignAgent() throws InterruptedException {
         org.apache.curator.framework.CuratorFramework raw = io.floatlb.failover.zk.CoordinationClient.create(
                 new io.floatlb.core.config.Coordination(server.getConnectString(), "/floatlb/test", Duration.ofSeconds(5),
-                        false, java.util.Optional.empty()), server.getConnectString());
+                        false, java.util.Optional.empty(), true), server.getConnectString());
         raw.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS);
         return raw;
     }

@@ -15,6 +15,13 @@ class MemberCodecTest {
                 "echo-service", new MemberState.EndpointCount(1, 2),
                 "web.v2", new MemberState.EndpointCount(0, 1)));
         assertThat(MemberCodec.decode(MemberCodec.encode(m))).contains(m);
+        assertThat(MemberCodec.decode(MemberCodec.encode(m.draining(true)))).contains(m.draining(true));
+    }
+
+    @Test
+    void aMemberWrittenBeforeDrainingExistedIsNotDraining() {
+        String older = "{\"node\":\"n1\",\"config-digest\":\"d\",\"services\":{}}";
+        assertThat(MemberCodec.decode(older.getBytes(StandardCharsets.UTF_8))).contains(new MemberState("n1", "d", Map.of()));
     }
 
     @Test

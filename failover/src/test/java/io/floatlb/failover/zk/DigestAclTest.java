@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class DigestAclTest {
 
     private static Coordination coordination(String connect, Optional<Coordination.Credentials> credentials) {
-        return new Coordination(connect, "/floatlb/acl", Duration.ofSeconds(2), false, credentials);
+        return new Coordination(connect, "/floatlb/acl", Duration.ofSeconds(2), false, credentials, true);
     }
 
     @Test

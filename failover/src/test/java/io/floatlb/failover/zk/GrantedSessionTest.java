@@ -75,6 +75,6 @@ class GrantedSessionTest {
     }
 
     private static CuratorFramework client(String connect) {
-        return CoordinationClient.create(new Coordination(connect, "/floatlb/test", ASKED, false, Optional.empty()), connect);
+        return CoordinationClient.create(new Coordination(connect, "/floatlb/test", ASKED, false, Optional.empty(), true), connect);
     }
 }

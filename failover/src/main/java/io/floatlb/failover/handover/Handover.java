@@ -1,0 +1,33 @@
+package io.floatlb.failover.handover;
+
+import java.net.InetAddress;
+
+/** The election's hand-over steps; every call comes on the election's thread. */
+public interface Handover {
+
+    /** A planned release of an owned VIP: publish its flows; called before the VIP's znode is deleted. */
+    void offer(InetAddress vip);
+
+    /**
+     * About to compete for a VIP: take over any flows its old owner offered (forwarding them
+     * back to it), then run {@code then}, the create, on the election's thread, always.
+     */
+    void adopt(InetAddress vip, Runnable then);
+
+    /** This node no longer owns the VIP: forwarding its old owner's flows is for the next owner. */
+    void dropped(InetAddress vip);
+
+    /** Hand-over off: releases offer nothing, acquisitions go ahead at once. */
+    Handover NONE = new Handover() {
+        @Override
+        public void offer(InetAddress vip) { }
+
+        @Override
+        public void adopt(InetAddress vip, Runnable then) {
+            then.run();
+        }
+
+        @Override
+        public void dropped(InetAddress vip) { }
+    };
+}

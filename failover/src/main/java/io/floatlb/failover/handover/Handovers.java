@@ -1,0 +1,120 @@
+package io.floatlb.failover.handover;
+
+import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.failover.membership.Membership;
+import io.floatlb.failover.zk.ClusterPaths;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's hand-overs, both halves: the offers it makes as an old owner and the
+ * forwarding it does as a successor. Off ({@code coordination.handover = off}) it offers
+ * nothing and forwards nothing. A crash leaves floatlb's nftables table behind; it is
+ * removed when the next agent starts.
+ */
+public final class Handovers implements Handover {
+    private static final Logger log = LoggerFactory.getLogger(Handovers.class);
+    /** How long the stop waits for ZooKeeper to take the last offers' deletes. */
+    private static final long FINISH_WAIT_MILLIS = 2_000;
+
+    private final boolean enabled;
+    private final ScheduledExecutorService exec;
+    private final FlowOffers offers;
+    private final FlowForwarding forwarding;
+    private final HandoverCounts counts = new HandoverCounts();
+
+    public Handovers(FloatlbConfig config, CuratorFramework zk, ScheduledExecutorService exec, Membership membership,
+                     FlowSource flows) {
+        this.enabled = config.coordination().handover();
+        this.exec = exec;
+        NftTable nft = new NftTable();
+        this.offers = new FlowOffers(zk, config.nodeName(), exec, flows, counts, interfaces(config), config.drainTimeout());
+        this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config));
+        if (enabled && !config.servicesByVip().keySet().stream().allMatch(v -> config.announceInterfaces(v).isEmpty())) {
+            nft.remove();
+        }
+        if (enabled) {
+            makeParent(zk);
+        }
+    }
+
+    /** Offers are created under a parent that always exists, so each is one create, ordered before the release. */
+    private static void makeParent(CuratorFramework zk) {
+        try {
+            zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(ClusterPaths.HANDOVERS);
+        } catch (KeeperException.NodeExistsException exists) {
+            // made by an earlier agent
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + ClusterPaths.HANDOVERS + " in ZooKeeper: " + e.getMessage(), e);
+        }
+    }
+
+    private static Function<InetAddress, List<String>> interfaces(FloatlbConfig config) {
+        return config::announceInterfaces;
+    }
+
+    /** A reload: the VIPs' interfaces and the drain timeout may have changed. */
+    public void reconfigure(FloatlbConfig next) {
+        offers.reconfigure(interfaces(next), next.drainTimeout());
+        forwarding.reconfigure(interfaces(next));
+    }
+
+    @Override
+    public void offer(InetAddress vip) {
+        if (enabled) {
+            offers.offer(vip);
+        }
+    }
+
+    @Override
+    public void adopt(InetAddress vip, Runnable then) {
+        offers.withdraw(vip);
+        if (enabled) {
+            forwarding.adopt(vip, then);
+        } else {
+            then.run();
+        }
+    }
+
+    @Override
+    public void dropped(InetAddress vip) {
+        forwarding.dropped(vip);
+    }
+
+    public HandoverCounts counts() {
+        return counts;
+    }
+
+    /** The VIPs whose old owner's connections this node forwards now, with how many. */
+    public Map<InetAddress, Integer> forwarding() {
+        return forwarding.forwarding();
+    }
+
+    /**
+     * The stop, after the drain: ends the offers still open and waits (bounded) for
+     * ZooKeeper to have their deletes, so successors remove their forwarding at once.
+     */
+    public void finish() {
+        try {
+            CompletableFuture.supplyAsync(offers::finish, exec).thenCompose(f -> f)
+                    .get(FINISH_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("hand-over offers not confirmed ended: {}", e.toString());
+        }
+    }
+
+    /** Removes this node's forwarding; runs after the election's thread has stopped. */
+    public void close() {
+        forwarding.close();
+    }
+}
