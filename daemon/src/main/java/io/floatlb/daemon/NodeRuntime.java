@@ -8,6 +8,7 @@ import io.floatlb.failover.ClusterSession;
 import io.floatlb.failover.announce.L2Announcement;
 import io.floatlb.failover.election.VipCounts;
 import io.floatlb.failover.election.VipElection;
+import io.floatlb.failover.handover.Handovers;
 import io.floatlb.failover.membership.Membership;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +159,10 @@ public final class NodeRuntime implements AutoCloseable {
 
     public VipElection election() {
         return cluster.election();
+    }
+
+    public Handovers handovers() {
+        return cluster.handovers();
     }
 
     /** How often this node took and gave up each VIP. */

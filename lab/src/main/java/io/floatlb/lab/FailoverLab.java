@@ -142,6 +142,11 @@ public final class FailoverLab implements AutoCloseable {
         return p.isAlive() ? -1 : p.exitValue();
     }
 
+    /** SIGTERM without waiting: the agent starts its stop (hand-over, drain) while the caller goes on. */
+    public void beginStop(String node) {
+        signal(node, "-TERM");
+    }
+
     /** SIGKILL: the agent dies at once, as in a crash. */
     public void killAgent(String node) throws InterruptedException {
         Process p = agents.remove(node);

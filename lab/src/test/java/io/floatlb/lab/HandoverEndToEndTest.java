@@ -36,12 +36,7 @@ class HandoverEndToEndTest {
         assumeTrue(FailoverLab.possibleHere(), "needs root and iproute2 for network namespaces (CI runs it as root)");
         assumeTrue(HandoverLab.nftHere(), "needs nft (Debian's nftables package; bin/test installs it as root)");
         lab = FailoverLab.start(Duration.ofMillis(1000), "local");
-        lab.nodeSettings("drain-timeout = 20s");
-        for (String n : FailoverLab.NODES) {
-            lab.stopAgent(n);
-            lab.startAgent(n);
-        }
-        assertThat(lab.awaitServed(Duration.ofSeconds(30))).isTrue();
+        restartBoth("drain-timeout = 20s");
     }
 
     @AfterAll
@@ -86,15 +81,76 @@ class HandoverEndToEndTest {
 
     @Test
     @Order(2)
+    void aFailbackHandsTheVipBackWithoutResettingTheConnectionsOfTheNodeThatHadIt() throws Exception {
+        restartBoth("drain-timeout = 20s\ncoordination.failback = true");
+        String preferred = lab.owner();
+        String interim = other(preferred);
+        lab.stopAgent(preferred);
+        assertThat(awaitOwner(interim)).isTrue();
+        FailoverLab.LongRun run = lab.longConnections(CONNECTIONS, EXCHANGES, INTERVAL_MILLIS);
+        lab.startAgent(preferred);
+        assertThat(awaitOwner(preferred)).as("the preferred node takes the VIP back").isTrue();
+        List<String> report = run.await(Duration.ofSeconds(60));
+        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
+                .isEqualTo(CONNECTIONS);
+        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + interim + " "));
+    }
+
+    @Test
+    @Order(3)
+    void anOldOwnerKilledMidHandOverLeavesNoForwardingBehindAndTheVipServesOn() throws Exception {
+        restartBoth("drain-timeout = 20s");
+        String owner = lab.owner();
+        String successor = other(owner);
+        FailoverLab.LongRun run = lab.longConnections(CONNECTIONS, 100, INTERVAL_MILLIS);
+        lab.beginStop(owner);
+        assertThat(awaitTable(successor, true)).as("the successor forwards the old owner's connections").isTrue();
+        lab.killAgent(owner);
+        assertThat(awaitTable(successor, false)).as("its forwarding is gone once the old owner's session ended").isTrue();
+        assertThat(lab.probeOnce()).isEqualTo("echo-" + successor);
+        run.await(Duration.ofSeconds(30));
+        lab.startAgent(owner);
+        assertThat(lab.awaitServed(Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
+    @Order(4)
     void withTheHandOverOffTheSameStopResetsTheConnections() throws Exception {
-        lab.nodeSettings("drain-timeout = 20s\ncoordination.handover = off");
+        restartBoth("drain-timeout = 5s\ncoordination.handover = off");
+        Moved m = stopOwnerDuringLongConnections();
+        assertThat(FailoverLab.LongRun.count(m.report(), "reset")).as("connections reset: %s", m.report())
+                .isGreaterThan(CONNECTIONS / 2);
+    }
+
+    private void restartBoth(String settings) throws Exception {
+        lab.nodeSettings(settings);
         for (String n : FailoverLab.NODES) {
             lab.stopAgent(n);
             lab.startAgent(n);
         }
         assertThat(lab.awaitServed(Duration.ofSeconds(30))).isTrue();
-        Moved m = stopOwnerDuringLongConnections();
-        assertThat(FailoverLab.LongRun.count(m.report(), "reset")).as("connections reset: %s", m.report())
-                .isGreaterThan(CONNECTIONS / 2);
+    }
+
+    private boolean awaitOwner(String node) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until) {
+            if (lab.owner().equals(node)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** Waits (bounded) until floatlb's nftables table is there on a node, or gone. */
+    private boolean awaitTable(String node, boolean present) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+            if (lab.network().run(node, "nft", "list", "tables", "netdev").contains("floatlb") == present) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 }

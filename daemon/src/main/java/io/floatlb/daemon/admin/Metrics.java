@@ -9,6 +9,7 @@ import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.proxy.TargetStats;
 import io.floatlb.failover.announce.DropReason;
 import io.floatlb.failover.announce.Responder;
+import io.floatlb.failover.handover.HandoverCounts;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -48,6 +49,7 @@ public final class Metrics {
         endpoints();
         vips();
         neighbors();
+        handovers();
         register(Kind.COUNTER, "floatlb_accept_failures_total",
                 "Accepts that failed (file descriptors or buffers exhausted); each pauses its listener for a second",
                 s -> s.call(node.transport().acceptFailures()));
@@ -137,6 +139,22 @@ public final class Metrics {
     private void vip(Kind kind, String name, String help, ToDoubleFunction<InetAddress> value) {
         register(kind, name, help, s -> node.agent().config().servicesByVip().keySet()
                 .forEach(vip -> s.call(value.applyAsDouble(vip), IpAddresses.format(vip))), "vip");
+    }
+
+    private void handovers() {
+        register(Kind.COUNTER, "floatlb_handovers_total", "Planned hand-overs, by result: clean and timed_out counted by"
+                + " the node giving the VIP up, unsupported by a successor that could not forward (no nft, no capability)",
+                s -> {
+                    for (HandoverCounts.Result r : HandoverCounts.Result.values()) {
+                        s.call(node.handovers().counts().handovers(r), r.label());
+                    }
+                }, "result");
+        register(Kind.COUNTER, "floatlb_handover_flows_total",
+                "Established connections this node offered to successors in planned hand-overs",
+                s -> s.call(node.handovers().counts().flowsOffered()));
+        register(Kind.GAUGE, "floatlb_handover_flows_forwarded",
+                "Connections of old owners this node forwards back to them now, by VIP",
+                s -> node.handovers().forwarding().forEach((vip, n) -> s.call(n, IpAddresses.format(vip))), "vip");
     }
 
     private void neighbors() {
