@@ -15,7 +15,7 @@ public final class VipStateMachine {
     public enum State {
         /** Not ours, and not trying. */
         STANDBY,
-        /** Our create of the VIP's znode is in flight. */
+        /** Our create of the VIP's znode is in flight, or landed and the old owner's flows are being taken over. */
         ACQUIRING,
         /** The znode is ours: this node answers for the VIP (while its lease holds). */
         OWNED,

@@ -62,7 +62,7 @@ public final class VipElection implements VipOwnership {
     private final ScheduledExecutorService exec;
     private final boolean failback;
     private final Handover handover;
-    /** Each acquisition attempt's number, so a hand-over read answered late starts no stale create. */
+    /** Each acquisition's number, so a hand-over read answered late completes no stale acquisition. */
     private final Map<InetAddress, Integer> attempts = new HashMap<>();
     /** Written on the election thread only; read from anywhere. */
     private final Map<InetAddress, State> states = new ConcurrentHashMap<>();
@@ -212,7 +212,7 @@ public final class VipElection implements VipOwnership {
         }
         for (VipStateMachine.Effect e : t.effects()) {
             switch (e) {
-                case CREATE -> adoptThenCreate(vip);
+                case CREATE -> create(vip);
                 case OFFER_FLOWS -> handover.offer(vip);
                 case DELETE -> delete(vip);
                 case NOTIFY_ACQUIRED -> {
@@ -252,19 +252,6 @@ public final class VipElection implements VipOwnership {
         }
     }
 
-    /**
-     * The old owner's flows are forwarded before the create, so before this node can answer
-     * a single ARP for the VIP; the create follows only if this attempt is still the current one.
-     */
-    private void adoptThenCreate(InetAddress vip) {
-        int attempt = attempts.merge(vip, 1, Integer::sum);
-        handover.adopt(vip, () -> {
-            if (attempts.get(vip) == attempt && state(vip) == State.ACQUIRING) {
-                create(vip);
-            }
-        });
-    }
-
     /** In the background, so that a slow create never holds up the heartbeat that keeps the lease. */
     private void create(InetAddress vip) {
         try {
@@ -276,10 +263,23 @@ public final class VipElection implements VipOwnership {
         }
     }
 
+    /**
+     * Our create landed. The old owner's flows are forwarded before this node becomes OWNED,
+     * so before it can answer a single ARP for the VIP; the znode is ours already, so no
+     * other node takes the VIP meanwhile. A stale answer (released or lost since) only
+     * undoes its forwarding.
+     */
     private void created(InetAddress vip, CuratorEvent event) {
         KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
         if (rc == KeeperException.Code.OK) {
-            fire(vip, Event.CREATED, "created");
+            int attempt = attempts.merge(vip, 1, Integer::sum);
+            handover.adopt(vip, () -> {
+                if (attempts.get(vip) == attempt && state(vip) == State.ACQUIRING) {
+                    fire(vip, Event.CREATED, "created");
+                } else {
+                    handover.dropped(vip);
+                }
+            });
         } else {
             if (rc != KeeperException.Code.NODEEXISTS) {
                 log.debug("cannot take VIP {}: {}", IpAddresses.format(vip), rc);

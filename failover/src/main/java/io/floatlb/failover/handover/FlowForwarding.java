@@ -146,12 +146,19 @@ final class FlowForwarding {
                     + interfaces.apply(vip));
             return;
         }
-        adopted.put(vip, new Adopted(o, forwards));
+        Adopted before = adopted.put(vip, new Adopted(o, forwards));
         try {
             apply();
         } catch (IllegalStateException failed) {
-            adopted.remove(vip);
-            unsupported(vip, o, failed.getMessage());
+            // nft applies all or nothing: the table is as it was before this offer.
+            if (before != null) {
+                adopted.put(vip, before);
+                log.warn("hand-over of VIP {}: new flows of {} not forwarded: {}", IpAddresses.format(vip), o.from(),
+                        failed.getMessage());
+            } else {
+                adopted.remove(vip);
+                unsupported(vip, o, failed.getMessage());
+            }
             return;
         }
         if (!following) {
