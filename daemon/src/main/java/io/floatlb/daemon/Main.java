@@ -2,10 +2,12 @@ package io.floatlb.daemon;
 
 import io.floatlb.daemon.cli.CheckCommand;
 import io.floatlb.daemon.cli.DemoCommand;
+import io.floatlb.daemon.cli.DrainCommand;
 import io.floatlb.daemon.cli.EchoCommand;
 import io.floatlb.daemon.cli.ReloadCommand;
 import io.floatlb.daemon.cli.RunCommand;
 import io.floatlb.daemon.cli.StatusCommand;
+import io.floatlb.daemon.cli.UndrainCommand;
 import io.floatlb.daemon.cli.ZkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "floatlb", mixinStandardHelpOptions = true, version = "floatlb 0.1.0",
         description = "Userspace L4 load balancer with a floating VIP.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, StatusCommand.class, ReloadCommand.class,
-                EchoCommand.class, ZkCommand.class},
+                DrainCommand.class, UndrainCommand.class, EchoCommand.class, ZkCommand.class},
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2)
 public final class Main {
 

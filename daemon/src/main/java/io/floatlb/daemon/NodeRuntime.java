@@ -9,6 +9,7 @@ import io.floatlb.failover.announce.L2Announcement;
 import io.floatlb.failover.election.VipCounts;
 import io.floatlb.failover.election.VipElection;
 import io.floatlb.failover.handover.Handovers;
+import io.floatlb.failover.membership.Maintenance;
 import io.floatlb.failover.membership.Membership;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +142,8 @@ public final class NodeRuntime implements AutoCloseable {
         if (!cluster.membership().connected()) {
             return ClusterView.disconnected(agent.config(), agent);
         }
-        return ClusterView.of(agent.config(), cluster.membership().members(), cluster.election()::owner, agent);
+        return ClusterView.of(agent.config(), cluster.membership().members(), cluster.election()::owner,
+                cluster.handovers().inProgress(), agent);
     }
 
     /** Ready to serve: connected to ZooKeeper and not shutting down. */
@@ -163,6 +165,10 @@ public final class NodeRuntime implements AutoCloseable {
 
     public Handovers handovers() {
         return cluster.handovers();
+    }
+
+    public Maintenance maintenance() {
+        return cluster.maintenance();
     }
 
     /** How often this node took and gave up each VIP. */

@@ -5,6 +5,7 @@ import io.floatlb.core.election.MemberState;
 import io.floatlb.failover.election.VipElection;
 import io.floatlb.failover.handover.FlowSource;
 import io.floatlb.failover.handover.Handovers;
+import io.floatlb.failover.membership.Maintenance;
 import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ContactLease;
 import io.floatlb.failover.zk.CoordinationClient;
@@ -90,6 +91,11 @@ public final class ClusterSession implements AutoCloseable {
 
     public Handovers handovers() {
         return handovers;
+    }
+
+    /** Maintenance marks of any node of the cluster ({@code floatlb drain}). */
+    public Maintenance maintenance() {
+        return new Maintenance(zk);
     }
 
     /**

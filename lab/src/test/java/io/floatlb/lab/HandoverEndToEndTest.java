@@ -98,6 +98,32 @@ class HandoverEndToEndTest {
 
     @Test
     @Order(3)
+    void aDrainedNodeHandsOverWithoutAResetExitsZeroAndStaysDrainedAcrossARestart() throws Exception {
+        restartBoth("drain-timeout = 20s");
+        String owner = lab.owner();
+        String successor = other(owner);
+        FailoverLab.LongRun run = lab.longConnections(CONNECTIONS, EXCHANGES, INTERVAL_MILLIS);
+        CompletableFuture<String> drain = CompletableFuture.supplyAsync(() -> lab.floatlbOn(owner, "drain", "--timeout", "60s"));
+        assertThat(awaitOwner(successor)).isTrue();
+        List<String> report = run.await(Duration.ofSeconds(60));
+        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
+                .isEqualTo(CONNECTIONS);
+        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + owner + " "));
+        assertThat(drain.get()).as("floatlb drain exits 0 once the connections ended").contains("drained in")
+                .contains(CONNECTIONS + " connection(s) kept on it to their end");
+        assertThat(lab.floatlbOn(owner, "status")).containsPattern(owner + "\\s+drained");
+
+        lab.stopAgent(owner);
+        lab.startAgent(owner);
+        Thread.sleep(3000);
+        assertThat(lab.owner()).as("a restart keeps the node drained").isEqualTo(successor);
+        assertThat(lab.floatlbOn(successor, "status")).containsPattern(owner + "\\s+drained");
+        assertThat(lab.floatlbOn(owner, "undrain")).contains("undrained");
+        assertThat(lab.floatlbOn(successor, "status")).containsPattern(owner + "\\s+live");
+    }
+
+    @Test
+    @Order(4)
     void anOldOwnerKilledMidHandOverLeavesNoForwardingBehindAndTheVipServesOn() throws Exception {
         restartBoth("drain-timeout = 20s");
         String owner = lab.owner();
@@ -114,7 +140,7 @@ class HandoverEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withTheHandOverOffTheSameStopResetsTheConnections() throws Exception {
         restartBoth("drain-timeout = 5s\ncoordination.handover = off");
         Moved m = stopOwnerDuringLongConnections();

@@ -4,6 +4,7 @@ import io.floatlb.core.config.Endpoint;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.election.MemberState;
+import io.floatlb.core.handover.HandoverOffer;
 import io.floatlb.core.net.IpAddresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -25,11 +26,13 @@ import java.util.stream.Collectors;
  * connection ({@code connected} false) nothing of the cluster is known: no owner, no other
  * node, only what this node's own checks say.
  */
-public record ClusterView(String node, List<ServiceStatus> services, List<NodeStatus> nodes, boolean connected) {
+public record ClusterView(String node, List<ServiceStatus> services, List<NodeStatus> nodes, boolean connected,
+                          List<HandoverStatus> handovers) {
 
     public ClusterView {
         services = List.copyOf(services);
         nodes = List.copyOf(nodes);
+        handovers = List.copyOf(handovers);
     }
 
     /** What this node itself knows of a service, apart from ZooKeeper. */
@@ -47,16 +50,24 @@ public record ClusterView(String node, List<ServiceStatus> services, List<NodeSt
      */
     public static ClusterView of(FloatlbConfig config, Map<String, MemberState> members,
                                  Function<InetAddress, Optional<String>> owner, LocalView local) {
-        return of(config, members, owner, local, true);
+        return of(config, members, owner, Map.of(), local, true);
+    }
+
+    /** @param offers the hand-overs in progress: per VIP, the old owner's offer */
+    public static ClusterView of(FloatlbConfig config, Map<String, MemberState> members,
+                                 Function<InetAddress, Optional<String>> owner, Map<InetAddress, HandoverOffer> offers,
+                                 LocalView local) {
+        return of(config, members, owner, offers, local, true);
     }
 
     /** The view of a node cut off from ZooKeeper: whatever its cache holds is stale, so none of it is shown. */
     public static ClusterView disconnected(FloatlbConfig config, LocalView local) {
-        return of(config, Map.of(), vip -> Optional.empty(), local, false);
+        return of(config, Map.of(), vip -> Optional.empty(), Map.of(), local, false);
     }
 
     private static ClusterView of(FloatlbConfig config, Map<String, MemberState> members,
-                                  Function<InetAddress, Optional<String>> owner, LocalView local, boolean connected) {
+                                  Function<InetAddress, Optional<String>> owner, Map<InetAddress, HandoverOffer> offers,
+                                  LocalView local, boolean connected) {
         List<ServiceStatus> services = config.services().stream()
                 .map(s -> service(s, members, owner.apply(s.vip()).orElse(null), local))
                 .toList();
@@ -70,10 +81,18 @@ public record ClusterView(String node, List<ServiceStatus> services, List<NodeSt
             MemberState m = members.get(n);
             List<String> vips = services.stream().filter(s -> n.equals(s.owner())).map(s -> IpAddresses.format(s.vip()))
                     .distinct().toList();
+            boolean handingOver = offers.values().stream().anyMatch(o -> o.from().equals(n));
+            NodeStatus.Drain drain = m == null || !m.draining() ? NodeStatus.Drain.NONE
+                    : vips.isEmpty() && !handingOver ? NodeStatus.Drain.DRAINED : NodeStatus.Drain.DRAINING;
             nodes.add(m == null ? new NodeStatus(n, false, "", false, vips)
-                    : new NodeStatus(n, true, m.configDigest(), !m.configDigest().equals(reference), vips));
+                    : new NodeStatus(n, true, m.configDigest(), !m.configDigest().equals(reference), vips, drain));
         }
-        return new ClusterView(config.nodeName(), services, nodes, connected);
+        List<HandoverStatus> handovers = offers.entrySet().stream()
+                .map(e -> new HandoverStatus(e.getKey(), e.getValue().from(), owner.apply(e.getKey()).orElse(null),
+                        e.getValue().flows().size()))
+                .sorted(Comparator.comparing(h -> IpAddresses.format(h.vip())))
+                .toList();
+        return new ClusterView(config.nodeName(), services, nodes, connected, handovers);
     }
 
     /** The digest most live nodes run; on a tie, this node's own. */

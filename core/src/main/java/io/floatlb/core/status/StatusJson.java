@@ -18,6 +18,7 @@ public final class StatusJson {
         root.put("connected", view.connected());
         root.put("services", view.services().stream().map(StatusJson::service).toList());
         root.put("nodes", view.nodes().stream().map(StatusJson::node).toList());
+        root.put("handovers", view.handovers().stream().map(StatusJson::handover).toList());
         return ConfigValueFactory.fromMap(root).render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";
     }
 
@@ -50,6 +51,16 @@ public final class StatusJson {
         m.put("config-digest", n.live() ? n.configDigest() : null);
         m.put("drift", n.drift());
         m.put("vips", List.copyOf(n.vips()));
+        m.put("drain", StatusTable.lower(n.drain()));
+        return m;
+    }
+
+    private static Map<String, Object> handover(HandoverStatus h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vip", IpAddresses.format(h.vip()));
+        m.put("from", h.from());
+        m.put("to", h.to());
+        m.put("connections", h.connections());
         return m;
     }
 }

@@ -18,7 +18,22 @@ public final class StatusTable {
     public static String render(ClusterView view, boolean wide) {
         String warning = view.connected() ? ""
                 : "no ZooKeeper connection: owners and other nodes unknown; endpoints as this node's own checks see them\n\n";
-        return warning + services(view.services(), wide, view.connected()) + "\n" + nodes(view.nodes(), wide, view.connected());
+        return warning + services(view.services(), wide, view.connected()) + "\n" + nodes(view.nodes(), wide, view.connected())
+                + handovers(view.handovers());
+    }
+
+    /** Planned hand-overs in progress, shown only while there are some. */
+    private static String handovers(List<HandoverStatus> handovers) {
+        if (handovers.isEmpty()) {
+            return "";
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("HAND-OVER", "FROM", "TO", "CONNECTIONS"));
+        for (HandoverStatus h : handovers) {
+            rows.add(List.of(IpAddresses.format(h.vip()), h.from(), h.to() == null ? "<none>" : h.to(),
+                    String.valueOf(h.connections())));
+        }
+        return "\n" + align(rows);
     }
 
     private static String nodes(List<NodeStatus> nodes, boolean wide, boolean connected) {
@@ -29,7 +44,8 @@ public final class StatusTable {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
         for (NodeStatus n : nodes) {
-            List<String> row = new ArrayList<>(List.of(n.node(), !connected ? "unknown" : n.live() ? "live" : "down",
+            List<String> row = new ArrayList<>(List.of(n.node(), !connected ? "unknown" : !n.live() ? "down"
+                    : n.drain() == NodeStatus.Drain.NONE ? "live" : lower(n.drain()),
                     n.live() ? n.configDigest().substring(0, Math.min(DIGEST_SHOWN, n.configDigest().length())) : "-",
                     n.drift() ? "DRIFT" : "-"));
             if (wide) {

@@ -71,6 +71,25 @@ class ClusterViewTest {
     }
 
     @Test
+    void aDrainingNodeIsDrainingWhileItHandsOverAndDrainedAfter() {
+        String mine = config.digest();
+        java.net.InetAddress vip = config.services().get(0).vip();
+        io.floatlb.core.handover.HandoverOffer offer = new io.floatlb.core.handover.HandoverOffer("n1",
+                java.util.List.of(), java.util.Set.of(new io.floatlb.core.handover.Flow(vip, 40000, 8080)));
+        Map<String, MemberState> members = Map.of("n1", member("n1", mine, 1, 1).draining(true), "n2", member("n2", mine, 1, 2));
+        ClusterView during = ClusterView.of(config, members, v -> Optional.of("n2"), Map.of(vip, offer), NOTHING_CHECKED_HERE);
+        assertThat(during.nodes().get(0).drain()).isEqualTo(NodeStatus.Drain.DRAINING);
+        assertThat(during.handovers()).containsExactly(new HandoverStatus(vip, "n1", "n2", 1));
+        assertThat(StatusTable.render(during, false)).containsPattern("n1\\s+draining")
+                .containsPattern("HAND-OVER\\s+FROM\\s+TO\\s+CONNECTIONS\n127.0.0.10\\s+n1\\s+n2\\s+1");
+        assertThat(StatusJson.render(during)).contains("\"drain\" : \"draining\"", "\"connections\" : 1");
+
+        ClusterView after = ClusterView.of(config, members, v -> Optional.of("n2"), Map.of(), NOTHING_CHECKED_HERE);
+        assertThat(after.nodes().get(0).drain()).isEqualTo(NodeStatus.Drain.DRAINED);
+        assertThat(StatusTable.render(after, false)).containsPattern("n1\\s+drained").doesNotContain("HAND-OVER");
+    }
+
+    @Test
     void onATieTheAskingNodesOwnDigestIsTheReference() {
         ClusterView view = ClusterView.of(config,
                 Map.of("n1", member("n1", config.digest(), 1, 1), "n2", member("n2", "other", 2, 2)),

@@ -38,7 +38,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         AdminServer.Route route = routes.get(uri.path());
         if (route == null) {
             send(ctx, v, AdminServer.Reply.text(404,
-                    "no such endpoint; try /status, /metrics, /healthz, /readyz or POST /reload\n"), keepAlive);
+                    "no such endpoint; try /status, /metrics, /healthz, /readyz, /drain-progress or POST /reload, /drain,"
+                    + " /undrain\n"), keepAlive);
         } else if (!route.method().equals(req.method())) {
             send(ctx, v, AdminServer.Reply.text(405, "use " + route.method() + " " + uri.path() + "\n"), keepAlive);
         } else if (route.quick()) {

@@ -82,7 +82,10 @@ public final class AdminServer implements AutoCloseable {
                         : Reply.text(503, "not ready: no ZooKeeper connection or stopping\n")),
                 "/status", new Route(HttpMethod.GET, false, q -> status(q, node.view())),
                 "/metrics", new Route(HttpMethod.GET, false, q -> metrics(metrics)),
-                "/reload", new Route(HttpMethod.POST, false, q -> reload(reloader)));
+                "/reload", new Route(HttpMethod.POST, false, q -> reload(reloader)),
+                "/drain", new Route(HttpMethod.POST, false, q -> DrainRoutes.drain(q, node)),
+                "/undrain", new Route(HttpMethod.POST, false, q -> DrainRoutes.undrain(q, node)),
+                "/drain-progress", new Route(HttpMethod.GET, false, q -> DrainRoutes.progress(q, node)));
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
                 (ThreadFactory) r -> daemon(r, "admin-io"), NioIoHandler.newFactory());
         ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -110,7 +113,8 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + listen + " for the admin API (admin.listen): " + why
                     + "; is another floatlb running on this node?");
         }
-        log.info("admin API on http://{}/ (status, metrics, healthz, readyz, POST reload)", listen);
+        log.info("admin API on http://{}/ (status, metrics, healthz, readyz, drain-progress; POST reload, drain,"
+                + " undrain)", listen);
         return new AdminServer(loop, worker, bound.channel());
     }
 

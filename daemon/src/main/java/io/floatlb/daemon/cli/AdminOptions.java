@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -46,6 +48,11 @@ final class AdminOptions {
         } catch (IOException e) {
             throw new IllegalStateException("admin API on " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The query that names a node ({@code --node}), or none for the agent's own. */
+    static String nodeQuery(String node) {
+        return node == null ? "" : "?node=" + URLEncoder.encode(node, StandardCharsets.UTF_8);
     }
 
     /** Prints the agent's reply as it came; picocli's writers flush only on println. */

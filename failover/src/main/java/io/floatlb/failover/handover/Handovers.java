@@ -1,9 +1,12 @@
 package io.floatlb.failover.handover;
 
 import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.handover.HandoverOffer;
+import io.floatlb.core.net.IpAddresses;
 import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ClusterPaths;
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,11 +35,13 @@ public final class Handovers implements Handover {
     private final FlowOffers offers;
     private final FlowForwarding forwarding;
     private final HandoverCounts counts = new HandoverCounts();
+    private final Membership membership;
 
     public Handovers(FloatlbConfig config, CuratorFramework zk, ScheduledExecutorService exec, Membership membership,
                      FlowSource flows) {
         this.enabled = config.coordination().handover();
         this.exec = exec;
+        this.membership = membership;
         NftTable nft = new NftTable();
         this.offers = new FlowOffers(zk, config.nodeName(), exec, flows, counts, interfaces(config), config.drainTimeout());
         this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config));
@@ -98,6 +103,15 @@ public final class Handovers implements Handover {
     /** The VIPs whose old owner's connections this node forwards now, with how many. */
     public Map<InetAddress, Integer> forwarding() {
         return forwarding.forwarding();
+    }
+
+    /** Every hand-over in progress in the cluster, as this node's cache holds the offers. */
+    public Map<InetAddress, HandoverOffer> inProgress() {
+        Map<InetAddress, HandoverOffer> offers = new LinkedHashMap<>();
+        membership.children(ClusterPaths.HANDOVERS).forEach(d -> IpAddresses.parse(
+                        d.getPath().substring(ClusterPaths.HANDOVERS.length() + 1))
+                .ifPresent(vip -> HandoverOffer.decode(d.getData()).ifPresent(o -> offers.put(vip, o))));
+        return offers;
     }
 
     /**

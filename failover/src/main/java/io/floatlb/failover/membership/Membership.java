@@ -49,6 +49,8 @@ public final class Membership implements AutoCloseable {
     private volatile boolean closing;
     /** Stopping: ineligible for every VIP from now on, while still a member serving its connections. */
     private volatile boolean leaving;
+    private volatile boolean markedAtStart;
+    private volatile boolean cacheReady;
     private PersistentNode member;
 
     /**
@@ -70,7 +72,13 @@ public final class Membership implements AutoCloseable {
         zk.getConnectionStateListenable().addListener((client, s) -> connectionChanged(s), exec);
         lease.connected(zk.getZookeeperClient().isConnected());
         takeGrantedSession();
-        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build(), exec);
+        markedAtStart = markedDrained();
+        mine = mine.draining(markedAtStart);
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed())
+                .forInitialized(() -> {
+                    cacheReady = true;
+                    changed();
+                }).build(), exec);
         cache.start();
         member = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterPaths.member(node), MemberCodec.encode(mine));
         member.start();
@@ -96,7 +104,20 @@ public final class Membership implements AutoCloseable {
 
     /** Whether this node is marked for maintenance in ZooKeeper. */
     public boolean drained() {
-        return cache.get(ClusterPaths.drained(node)).isPresent();
+        return cacheReady ? cache.get(ClusterPaths.drained(node)).isPresent() : markedAtStart;
+    }
+
+    /**
+     * Read once at start, before this node registers: a node restarted while drained must
+     * not take a VIP in the moment before its cache has loaded the mark.
+     */
+    private boolean markedDrained() {
+        try {
+            return zk.checkExists().forPath(ClusterPaths.drained(node)) != null;
+        } catch (Exception e) {
+            log.debug("maintenance mark not read at start: {}", e.toString());
+            return false;
+        }
     }
 
     /**
@@ -170,12 +191,18 @@ public final class Membership implements AutoCloseable {
     }
 
     private Stream<ChildData> memberZnodes() {
-        return cache.stream().filter(d -> d.getPath().startsWith(ClusterPaths.MEMBERS + "/"));
+        return children(ClusterPaths.MEMBERS);
     }
 
     private static Optional<MemberState> read(ChildData d) {
         String name = d.getPath().substring(ClusterPaths.MEMBERS.length() + 1);
         return MemberCodec.decode(d.getData()).filter(s -> s.node().equals(name));
+    }
+
+    /** The children of {@code parent} as the cache holds them. */
+    public Stream<ChildData> children(String parent) {
+        return cache.stream().filter(d -> d.getPath().startsWith(parent + "/")
+                && d.getPath().indexOf('/', parent.length() + 1) < 0);
     }
 
     /** The znode at {@code path} as the cache holds it. */
