@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * kernel's. Not part of the product: {@code bin/floatlb lab ...} starts this entry point.
  */
 @Command(name = "floatlb lab", mixinStandardHelpOptions = true, description = "Run a lab on network namespaces (root).",
-        subcommands = {LabCommand.Failover.class, LabCommand.Chaos.class})
+        subcommands = {LabCommand.Failover.class, LabCommand.Chaos.class, LabCommand.Handover.class})
 public final class LabCommand {
 
     /** Labs need root and iproute2; without them one line says so. */
@@ -72,6 +72,45 @@ public final class LabCommand {
         }
     }
 
+    @Command(name = "handover", mixinStandardHelpOptions = true,
+            description = "Long-lived connections through the VIP while its holder restarts: connections reset with"
+                    + " floatlb's planned hand-over, then with keepalived moving the same VIP.")
+    static final class Handover implements Callable<Integer> {
+
+        @Option(names = "--connections", defaultValue = "50", description = "long-lived connections (default ${DEFAULT-VALUE})")
+        int connections;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "restarts per keeper (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--keepalived", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "also restart keepalived in front of the same backends (default; --no-keepalived: floatlb only)")
+        boolean keepalived;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!possibleHere(spec) || !Failover.ensure("nftables", "nft", spec)
+                    || (keepalived && !Failover.ensure("keepalived", "keepalived", spec))) {
+                return 1;
+            }
+            System.out.printf("handover: 2 nodes, 1 ZooKeeper, 1 client; %d connections to %s:80, a request every 100 ms"
+                    + " each for 4 s; the VIP's holder restarts 1 s in%n", connections, FailoverLab.VIP);
+            List<HandoverLab.Round> rounds = HandoverLab.run(connections, this.rounds, keepalived, System.out::println);
+            for (String keeper : List.of("floatlb", "keepalived")) {
+                List<HandoverLab.Round> of = rounds.stream().filter(r -> r.keeper().equals(keeper)).toList();
+                if (!of.isEmpty()) {
+                    System.out.printf("%s: %d of %d connections reset over %d restarts%n", keeper,
+                            of.stream().mapToInt(HandoverLab.Round::reset).sum(),
+                            of.stream().mapToInt(HandoverLab.Round::connections).sum(), of.size());
+                }
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "failover", mixinStandardHelpOptions = true,
             description = "Measure the outage a client sees when the VIP owner crashes (link down) or stops.")
     static final class Failover implements Callable<Integer> {
@@ -105,12 +144,8 @@ public final class LabCommand {
             if (!possibleHere(spec)) {
                 return 1;
             }
-            if (keepalived && !onPath("keepalived")) {
-                System.out.println("lab: installing keepalived (apt-get)");
-                if (!installed("keepalived")) {
-                    spec.commandLine().getErr().println("floatlb lab: keepalived is missing and apt-get could not install it");
-                    return 2;
-                }
+            if (keepalived && !ensure("keepalived", "keepalived", spec)) {
+                return 2;
             }
             System.out.printf("lab: 2 nodes, 1 ZooKeeper, 1 client on 198.18.0.0/24; VIP %s; session %d ms; probe every %d ms%n",
                     FailoverLab.VIP, session.toMillis(), interval);
@@ -192,12 +227,25 @@ public final class LabCommand {
                     keeper + " partition: " + (macs > 1 ? macs + " owners (split brain)" : macs + " owner"));
         }
 
+        /** A tool the lab needs, installed with apt-get when missing; false with one line when it cannot be. */
+        static boolean ensure(String pkg, String tool, CommandSpec spec) throws Exception {
+            if (onPath(tool)) {
+                return true;
+            }
+            System.out.println("lab: installing " + pkg + " (apt-get)");
+            if (!installed(pkg, tool)) {
+                spec.commandLine().getErr().println("floatlb lab: " + tool + " is missing and apt-get could not install " + pkg);
+                return false;
+            }
+            return true;
+        }
+
         private static boolean onPath(String tool) {
             return Stream.of(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
                     .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
         }
 
-        private static boolean installed(String pkg) throws Exception {
+        private static boolean installed(String pkg, String tool) throws Exception {
             for (List<String> cmd : List.of(List.of("apt-get", "update", "-qq"),
                     List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg))) {
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -206,7 +254,7 @@ public final class LabCommand {
                     return false;
                 }
             }
-            return onPath(pkg);
+            return onPath(tool);
         }
 
         private static void report(String keeper, int run, String event, String owner, FailoverLab.Outage o,
