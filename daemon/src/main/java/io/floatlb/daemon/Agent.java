@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
     private final Transport transport;
     private final ReentrantLock changing = new ReentrantLock();
     private final List<Runnable> healthSignals = new CopyOnWriteArrayList<>();
+    /** Services a reload removed, until their connections have drained. */
+    private final Set<Running> retiring = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
 
     /** A service as it runs now; a reload replaces the record, never the proxy. */
@@ -199,17 +202,21 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
         }
     }
 
-    private static void drainInBackground(List<Running> retired, Duration timeout) {
+    private void drainInBackground(List<Running> retired, Duration timeout) {
         if (retired.isEmpty()) {
             return;
         }
+        retiring.addAll(retired);
         retired.forEach(r -> {
             r.checker().stop();
             r.proxy().stopAccepting();
         });
         Thread t = new Thread(() -> {
             long until = System.nanoTime() + timeout.toNanos();
-            retired.forEach(r -> r.proxy().drain(until));
+            retired.forEach(r -> {
+                r.proxy().drain(until);
+                retiring.remove(r);
+            });
         }, "drain-removed");
         t.setDaemon(true);
         t.start();
@@ -234,17 +241,27 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
     @Override
     public Set<Flow> flows(InetAddress vip) {
         Set<Flow> flows = new HashSet<>();
-        onVip(vip).forEach(p -> flows.addAll(p.flows()));
+        serving().forEach(p -> flows.addAll(p.flows(vip)));
         return flows;
     }
 
     @Override
     public void close(InetAddress vip) {
-        onVip(vip).forEach(ServiceProxy::closeClients);
+        serving().forEach(p -> p.closeClients(vip));
     }
 
-    private List<ServiceProxy> onVip(InetAddress vip) {
-        return snapshot.services().values().stream().filter(r -> r.config().vip().equals(vip)).map(Running::proxy).toList();
+    /** The addresses this node's open client connections reached, VIPs a reload removed included. */
+    public Set<InetAddress> servedAddresses() {
+        Set<InetAddress> served = new HashSet<>();
+        serving().forEach(p -> served.addAll(p.servedAddresses()));
+        return served;
+    }
+
+    /** Every proxy that may still hold client connections: the running ones and those a reload removed. */
+    private List<ServiceProxy> serving() {
+        List<ServiceProxy> all = new ArrayList<>(proxies());
+        retiring.forEach(r -> all.add(r.proxy()));
+        return all;
     }
 
     /** The running services' proxies, for status and metrics. */

@@ -11,10 +11,13 @@ import io.floatlb.failover.election.VipElection;
 import io.floatlb.failover.handover.Handovers;
 import io.floatlb.failover.membership.Maintenance;
 import io.floatlb.failover.membership.Membership;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    private static final long RETIRE_CHECK_MILLIS = 200;
 
     private final NodeLock lock;
     private final Transport transport;
@@ -113,7 +117,8 @@ public final class NodeRuntime implements AutoCloseable {
         election.reconfigure(next.servicesByVip().keySet(), Eligibility.of(next));
         cluster.membership().stateChanged();
         if (announcement.isPresent() && L2Announcement.needed(next)) {
-            announcement.get().update(next);
+            announcement.get().update(next, removedButServed(next));
+            retireAddressesLater(next);
         } else if (announcement.isPresent()) {
             announcement.get().close();
             announcement = Optional.empty();
@@ -121,6 +126,43 @@ public final class NodeRuntime implements AutoCloseable {
             announcement = L2Announcement.start(next, election);
         }
         return r;
+    }
+
+    /** VIPs the config no longer has that client connections still use here. */
+    private Set<InetAddress> removedButServed(FloatlbConfig config) {
+        Set<InetAddress> served = agent.servedAddresses();
+        served.removeAll(config.servicesByVip().keySet());
+        return served;
+    }
+
+    /**
+     * A removed VIP's address stays while its connections last (their hand-over forwards
+     * them here), and goes once they ended or the drain timeout passed, closing what is left.
+     */
+    private void retireAddressesLater(FloatlbConfig config) {
+        if (removedButServed(config).isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        Thread t = new Thread(() -> {
+            try {
+                while (!stopping && agent.config() == config && !removedButServed(config).isEmpty()
+                        && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(RETIRE_CHECK_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (changing) {
+                if (stopping || agent.config() != config) {
+                    return; // the stop, or the next reload, looks after the addresses now
+                }
+                removedButServed(config).forEach(agent::close);
+                announcement.ifPresent(a -> a.update(config, Set.of()));
+            }
+        }, "retire-addresses");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static List<String> needsRestart(FloatlbConfig now, FloatlbConfig next) {

@@ -124,6 +124,34 @@ class HandoverEndToEndTest {
 
     @Test
     @Order(4)
+    void aReloadThatRemovesTheVipFromItsOwnerKeepsTheConnectionsThere() throws Exception {
+        restartBoth("drain-timeout = 20s");
+        String owner = lab.owner();
+        String successor = other(owner);
+        FailoverLab.LongRun run = lab.longConnections(CONNECTIONS, EXCHANGES, INTERVAL_MILLIS);
+        Thread.sleep(1000);
+        lab.editConfig(owner, c -> c.replace("\"" + FailoverLab.VIP + "/32\"", "\"" + LabNetwork.SUBNET + "110/32\""));
+        assertThat(awaitOwner(successor)).as("the VIP moves to the node that still has it").isTrue();
+        List<String> report = run.await(Duration.ofSeconds(60));
+        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
+                .isEqualTo(CONNECTIONS);
+        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + owner + " "));
+        assertThat(awaitAddressGone(owner)).as("the removed VIP's address goes once its connections ended").isTrue();
+    }
+
+    private boolean awaitAddressGone(String node) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+            if (!lab.network().run(node, "ip", "-o", "addr", "show").contains(" " + FailoverLab.VIP + "/")) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    @Order(5)
     void anOldOwnerKilledMidHandOverLeavesNoForwardingBehindAndTheVipServesOn() throws Exception {
         restartBoth("drain-timeout = 20s");
         String owner = lab.owner();
@@ -140,7 +168,7 @@ class HandoverEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withTheHandOverOffTheSameStopResetsTheConnections() throws Exception {
         restartBoth("drain-timeout = 5s\ncoordination.handover = off");
         Moved m = stopOwnerDuringLongConnections();

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -140,21 +141,35 @@ public final class ServiceProxy {
         return left;
     }
 
-    /** The established client connections, as a planned hand-over offers them to a successor. */
-    public Set<Flow> flows() {
+    /**
+     * The established client connections to {@code vip}, as a planned hand-over offers them
+     * to a successor (a reload may have moved the service to another VIP under them).
+     */
+    public Set<Flow> flows(InetAddress vip) {
         Set<Flow> flows = new HashSet<>();
         for (Channel c : clients) {
             if (c.isActive() && c.remoteAddress() instanceof InetSocketAddress client
-                    && c.localAddress() instanceof InetSocketAddress local) {
+                    && c.localAddress() instanceof InetSocketAddress local && local.getAddress().equals(vip)) {
                 flows.add(new Flow(client.getAddress(), client.getPort(), local.getPort()));
             }
         }
         return flows;
     }
 
-    /** Closes every client connection now, without waiting (their hand-over timed out). */
-    public void closeClients() {
-        clients.close();
+    /** The addresses this service's open client connections reached. */
+    public Set<InetAddress> servedAddresses() {
+        Set<InetAddress> served = new HashSet<>();
+        for (Channel c : clients) {
+            if (c.localAddress() instanceof InetSocketAddress local) {
+                served.add(local.getAddress());
+            }
+        }
+        return served;
+    }
+
+    /** Closes the client connections to {@code vip} now, without waiting (their hand-over timed out). */
+    public void closeClients(InetAddress vip) {
+        clients.close(c -> c.localAddress() instanceof InetSocketAddress local && local.getAddress().equals(vip));
     }
 
     public int stop(Duration deadline) {

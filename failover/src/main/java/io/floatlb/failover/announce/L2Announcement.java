@@ -32,6 +32,8 @@ public final class L2Announcement implements AutoCloseable {
     private final GratuitousAnnouncer announcer;
     private volatile Map<String, Set<InetAddress>> byInterface;
     private volatile List<Responder> responders;
+    /** The addresses on the host now: the announced VIPs, and removed ones still serving connections. */
+    private List<InetAddress> plumbed;
     private Runnable unsubscribe = () -> { };
 
     /** What the announcement does to the host: real interfaces in production, stand-ins in tests. */
@@ -66,6 +68,7 @@ public final class L2Announcement implements AutoCloseable {
         this.ownership = ownership;
         this.timer = timer;
         this.byInterface = byInterface;
+        this.plumbed = announced(byInterface);
         this.responders = responders;
         this.announcer = new GratuitousAnnouncer(() -> this.responders, ownership::ownedHere, timer,
                 config.announceRefresh());
@@ -150,14 +153,21 @@ public final class L2Announcement implements AutoCloseable {
     /**
      * A reload: VIP addresses added and removed, and, where an interface's VIPs changed, a
      * new responder opened before the old one closes (for a moment both may answer; never
-     * neither). Unchanged interfaces keep their responders and counters.
+     * neither). Unchanged interfaces keep their responders and counters. The addresses in
+     * {@code keep} stay although no longer announced: connections to them are still open
+     * here (a reload removed their VIP, and its hand-over forwards them back here).
      */
-    public synchronized void update(FloatlbConfig next) {
+    public synchronized void update(FloatlbConfig next, Set<InetAddress> keep) {
         Map<String, Set<InetAddress>> wanted = byInterface(next);
+        List<InetAddress> addresses = new ArrayList<>(announced(wanted));
+        keep.stream().filter(a -> !addresses.contains(a) && plumbed.contains(a)).forEach(addresses::add);
+        if (!addresses.equals(plumbed) || !wanted.keySet().equals(byInterface.keySet())) {
+            plumbing.update(addresses, List.copyOf(wanted.keySet()));
+            plumbed = List.copyOf(addresses);
+        }
         if (wanted.equals(byInterface)) {
             return;
         }
-        plumbing.update(announced(wanted), List.copyOf(wanted.keySet()));
         Map<String, Set<InetAddress>> changed = new LinkedHashMap<>(wanted);
         changed.entrySet().removeIf(e -> e.getValue().equals(byInterface.get(e.getKey())));
         List<Responder> opened = open(host, changed, ownership);

@@ -36,12 +36,14 @@ public final class Handovers implements Handover {
     private final FlowForwarding forwarding;
     private final HandoverCounts counts = new HandoverCounts();
     private final Membership membership;
+    private volatile FloatlbConfig config;
 
     public Handovers(FloatlbConfig config, CuratorFramework zk, ScheduledExecutorService exec, Membership membership,
                      FlowSource flows) {
         this.enabled = config.coordination().handover();
         this.exec = exec;
         this.membership = membership;
+        this.config = config;
         NftTable nft = new NftTable();
         this.offers = new FlowOffers(zk, config.nodeName(), exec, flows, counts, interfaces(config), config.drainTimeout());
         this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config));
@@ -68,10 +70,17 @@ public final class Handovers implements Handover {
         return config::announceInterfaces;
     }
 
-    /** A reload: the VIPs' interfaces and the drain timeout may have changed. */
+    /**
+     * A reload: the VIPs' interfaces and the drain timeout may have changed. A VIP the reload
+     * removed keeps the interfaces it had, since its release still offers its flows there.
+     */
     public void reconfigure(FloatlbConfig next) {
-        offers.reconfigure(interfaces(next), next.drainTimeout());
-        forwarding.reconfigure(interfaces(next));
+        FloatlbConfig previous = config;
+        config = next;
+        Function<InetAddress, List<String>> interfaces = vip -> next.servicesByVip().containsKey(vip)
+                ? next.announceInterfaces(vip) : previous.announceInterfaces(vip);
+        offers.reconfigure(interfaces, next.drainTimeout());
+        forwarding.reconfigure(interfaces);
     }
 
     @Override

@@ -70,7 +70,7 @@ class L2AnnouncementTest {
         L2Announcement a = L2Announcement.start(config("eth8"), ownership, host, timer).orElseThrow();
         GratuitousAnnouncerTest.RecordingResponder eth7 = host.responder("eth7");
         GratuitousAnnouncerTest.RecordingResponder eth8 = host.responder("eth8");
-        a.update(config("eth9"));
+        a.update(config("eth9"), Set.of());
         assertThat(a.responders()).extracting(Responder::interfaceName).containsExactlyInAnyOrder("eth7", "eth9");
         assertThat(a.responders()).contains(eth7);
         assertThat(eth8.closed).isTrue();
@@ -80,6 +80,25 @@ class L2AnnouncementTest {
         assertThat(ownership.listeners).as("unsubscribed").isEmpty();
         assertThat(a.responders()).allSatisfy(r -> assertThat(((GratuitousAnnouncerTest.RecordingResponder) r).closed).isTrue());
         assertThat(host.plumbingClosed).isTrue();
+    }
+
+    /** A reload that removes a VIP keeps its address while connections to it are still served here. */
+    @Test
+    void aRemovedVipKeepsItsAddressWhileItsConnectionsLast() throws Exception {
+        FloatlbConfig onlyA = ConfigLoader.parseString("""
+                floatlb {
+                  node.name = n1
+                  address-pools.a.addresses = ["198.18.0.100/32"]
+                  l2-advertisements.on-a { address-pools = [a], interfaces = [eth7] }
+                  services.a { address-pool = a, ports = [{ port = 80 }], endpoints = [{ address = "198.18.1.1", node = n1 }] }
+                }
+                """, "a.conf").config();
+        L2Announcement a = L2Announcement.start(config("eth8"), ownership, host, timer).orElseThrow();
+        a.update(onlyA, Set.of(VIP_B, GratuitousAnnouncerTest.ip("198.18.0.199")));
+        assertThat(host.plumbed).as("B kept; an address never plumbed is not added").containsExactly(VIP_A, VIP_B);
+        assertThat(a.responders()).extracting(Responder::interfaceName).containsExactly("eth7");
+        a.update(onlyA, Set.of());
+        assertThat(host.plumbed).containsExactly(VIP_A);
     }
 
     @Test
