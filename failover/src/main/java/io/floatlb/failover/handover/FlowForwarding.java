@@ -41,6 +41,7 @@ final class FlowForwarding {
     private final NftTable nft;
     private final HandoverCounts counts;
     private final Map<InetAddress, Adopted> adopted = new LinkedHashMap<>();
+    private final Function<String, List<HandoverOffer.Interfaced>> addresses;
     private volatile Function<InetAddress, List<String>> interfaces;
     /** What {@link #adopted} forwards, for readers on other threads. */
     private volatile Map<InetAddress, Integer> forwarding = Map.of();
@@ -49,7 +50,9 @@ final class FlowForwarding {
     private record Adopted(HandoverOffer offer, List<NftRuleset.Forward> forwards) {}
 
     FlowForwarding(CuratorFramework zk, String node, ScheduledExecutorService exec, Membership membership, NftTable nft,
-                   HandoverCounts counts, Function<InetAddress, List<String>> interfaces) {
+                   HandoverCounts counts, Function<InetAddress, List<String>> interfaces,
+                   Function<String, List<HandoverOffer.Interfaced>> addresses) {
+        this.addresses = addresses;
         this.zk = zk;
         this.node = node;
         this.exec = exec;
@@ -170,7 +173,7 @@ final class FlowForwarding {
     private List<NftRuleset.Forward> forwards(InetAddress vip, HandoverOffer offer) {
         List<NftRuleset.Forward> forwards = new ArrayList<>();
         for (String itf : interfaces.apply(vip)) {
-            List<HandoverOffer.Interfaced> mine = LocalAddresses.on(itf);
+            List<HandoverOffer.Interfaced> mine = addresses.apply(itf);
             offer.forwardTo().stream()
                     .filter(to -> to.address().getClass() == vip.getClass())
                     .filter(to -> mine.stream().anyMatch(m -> to.sameSubnet(m.address(), m.prefixLength())))
@@ -204,12 +207,13 @@ final class FlowForwarding {
                 a.offer().from(), why);
     }
 
+    /** Writes the table from {@link #adopted}; what others read changes only once nft took it. */
     private void apply() {
+        applied = true;
+        nft.apply(adopted.values().stream().flatMap(a -> a.forwards().stream()).toList());
         Map<InetAddress, Integer> now = new LinkedHashMap<>();
         adopted.forEach((vip, a) -> now.put(vip, a.offer().flows().size()));
         forwarding = Map.copyOf(now);
-        applied = true;
-        nft.apply(adopted.values().stream().flatMap(a -> a.forwards().stream()).toList());
     }
 
     /** The VIPs whose old owner's flows this node forwards now, with their flow counts; any thread. */

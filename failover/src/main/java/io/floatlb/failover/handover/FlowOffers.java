@@ -41,6 +41,7 @@ final class FlowOffers {
     private final FlowSource source;
     private final HandoverCounts counts;
     private final Map<InetAddress, Offered> offered = new HashMap<>();
+    private final Function<String, List<HandoverOffer.Interfaced>> addresses;
     private volatile Function<InetAddress, List<String>> interfaces;
     private volatile Duration drainTimeout;
     private boolean ticking;
@@ -59,7 +60,9 @@ final class FlowOffers {
     }
 
     FlowOffers(CuratorFramework zk, String node, ScheduledExecutorService exec, FlowSource source,
-               HandoverCounts counts, Function<InetAddress, List<String>> interfaces, Duration drainTimeout) {
+               HandoverCounts counts, Function<InetAddress, List<String>> interfaces, Duration drainTimeout,
+               Function<String, List<HandoverOffer.Interfaced>> addresses) {
+        this.addresses = addresses;
         this.zk = zk;
         this.node = node;
         this.exec = exec;
@@ -162,7 +165,7 @@ final class FlowOffers {
 
     /** Where a successor may send this node's flows of the VIP: its addresses of the VIP's family on the VIP's interfaces. */
     private List<HandoverOffer.Interfaced> forwardTo(InetAddress vip) {
-        return interfaces.apply(vip).stream().flatMap(i -> LocalAddresses.on(i).stream())
+        return interfaces.apply(vip).stream().flatMap(i -> addresses.apply(i).stream())
                 .filter(a -> a.address().getClass() == vip.getClass()).distinct().toList();
     }
 

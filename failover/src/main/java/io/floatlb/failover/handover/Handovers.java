@@ -40,13 +40,23 @@ public final class Handovers implements Handover {
 
     public Handovers(FloatlbConfig config, CuratorFramework zk, ScheduledExecutorService exec, Membership membership,
                      FlowSource flows) {
+        this(config, zk, exec, membership, flows, new NftCommand(), LocalAddresses::on);
+    }
+
+    /**
+     * @param nft the table the successor writes
+     * @param addresses this host's addresses (with prefixes) on an interface
+     */
+    Handovers(FloatlbConfig config, CuratorFramework zk, ScheduledExecutorService exec, Membership membership,
+              FlowSource flows, NftTable nft, Function<String, List<HandoverOffer.Interfaced>> addresses) {
         this.enabled = config.coordination().handover();
         this.exec = exec;
         this.membership = membership;
         this.config = config;
-        NftTable nft = new NftTable();
-        this.offers = new FlowOffers(zk, config.nodeName(), exec, flows, counts, interfaces(config), config.drainTimeout());
-        this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config));
+        this.offers = new FlowOffers(zk, config.nodeName(), exec, flows, counts, interfaces(config), config.drainTimeout(),
+                addresses);
+        this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config),
+                addresses);
         if (enabled && !config.servicesByVip().keySet().stream().allMatch(v -> config.announceInterfaces(v).isEmpty())) {
             nft.remove();
         }
