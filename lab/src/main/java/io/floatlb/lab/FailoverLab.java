@@ -360,7 +360,11 @@ public final class FailoverLab implements AutoCloseable {
      * all are open.
      */
     public LongRun longConnections(int connections, int exchanges, long intervalMillis) throws Exception {
-        Process p = net.startPiped("cl", Jvm.java(LongClient.class.getName(), VIP, "80", String.valueOf(connections),
+        return longConnections(VIP, connections, exchanges, intervalMillis);
+    }
+
+    public LongRun longConnections(String vip, int connections, int exchanges, long intervalMillis) throws Exception {
+        Process p = net.startPiped("cl", Jvm.java(LongClient.class.getName(), vip, "80", String.valueOf(connections),
                 String.valueOf(exchanges), String.valueOf(intervalMillis)));
         LongRun run = new LongRun(p);
         if (!run.ready.await(20, TimeUnit.SECONDS)) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class HandoverEndToEndTest {
     private static final int CONNECTIONS = 50;
+    private static final int CONNECTIONS6 = 20;
     /** 4 s of exchanges: the move happens about a second in. */
     private static final int EXCHANGES = 40;
     private static final long INTERVAL_MILLIS = 100;
@@ -53,19 +54,23 @@ class HandoverEndToEndTest {
     /** The owner gets SIGTERM while the connections run; returns their report and what new connections reached. */
     private Moved stopOwnerDuringLongConnections() throws Exception {
         String owner = lab.owner();
+        assertThat(lab.owner(FailoverLab.VIP6)).as("one node owns both VIPs").isEqualTo(owner);
         FailoverLab.LongRun run = lab.longConnections(CONNECTIONS, EXCHANGES, INTERVAL_MILLIS);
+        FailoverLab.LongRun run6 = lab.longConnections(FailoverLab.VIP6, CONNECTIONS6, EXCHANGES, INTERVAL_MILLIS);
         Thread.sleep(1000);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> lab.stopAgent(owner, Duration.ofSeconds(30)));
         Thread.sleep(1000);
         String fresh = lab.probeOnce();
         List<String> report = run.await(Duration.ofSeconds(60));
+        List<String> report6 = run6.await(Duration.ofSeconds(60));
         int code = exit.get();
         lab.startAgent(owner);
         assertThat(lab.awaitServed(Duration.ofSeconds(30))).isTrue();
-        return new Moved(owner, report, fresh, code);
+        return new Moved(owner, report, report6, fresh, code);
     }
 
-    private record Moved(String owner, List<String> report, String freshConnectionServedBy, int exit) {}
+    private record Moved(String owner, List<String> report, List<String> report6, String freshConnectionServedBy,
+                         int exit) {}
 
     @Test
     @Order(1)
@@ -75,6 +80,8 @@ class HandoverEndToEndTest {
                 .isEqualTo(CONNECTIONS);
         assertThat(m.report()).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + m.owner() + " "),
                 "every connection was served by the old owner to its end");
+        assertThat(FailoverLab.LongRun.count(m.report6(), "completed")).as("over IPv6 too: %s", m.report6())
+                .isEqualTo(CONNECTIONS6);
         assertThat(m.freshConnectionServedBy()).as("a new connection during the drain").isEqualTo("echo-" + other(m.owner()));
         assertThat(m.exit()).as("the old owner exits cleanly after its last connection").isZero();
     }
@@ -174,6 +181,8 @@ class HandoverEndToEndTest {
         Moved m = stopOwnerDuringLongConnections();
         assertThat(FailoverLab.LongRun.count(m.report(), "reset")).as("connections reset: %s", m.report())
                 .isGreaterThan(CONNECTIONS / 2);
+        assertThat(FailoverLab.LongRun.count(m.report6(), "reset")).as("over IPv6 too: %s", m.report6())
+                .isGreaterThan(CONNECTIONS6 / 2);
     }
 
     private void restartBoth(String settings) throws Exception {

@@ -57,7 +57,8 @@ public final class Handovers implements Handover {
                 addresses);
         this.forwarding = new FlowForwarding(zk, config.nodeName(), exec, membership, nft, counts, interfaces(config),
                 addresses);
-        if (enabled && !config.servicesByVip().keySet().stream().allMatch(v -> config.announceInterfaces(v).isEmpty())) {
+        // A table a crashed agent left behind goes, whether or not this one hands over.
+        if (!config.servicesByVip().keySet().stream().allMatch(v -> config.announceInterfaces(v).isEmpty())) {
             nft.remove();
         }
         if (enabled) {
