@@ -9,6 +9,8 @@ import io.floatlb.daemon.cli.RunCommand;
 import io.floatlb.daemon.cli.StatusCommand;
 import io.floatlb.daemon.cli.UndrainCommand;
 import io.floatlb.daemon.cli.ZkCommand;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +22,16 @@ import picocli.CommandLine.Command;
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2)
 public final class Main {
 
+    /** The levels {@code FLOATLB_LOG_LEVEL} may name (Logback's, which takes anything else silently as DEBUG). */
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
     public static void main(String[] args) {
+        String level = System.getenv("FLOATLB_LOG_LEVEL");
+        if (level != null && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+            System.err.println("floatlb: FLOATLB_LOG_LEVEL='" + level + "' is not a log level; use one of "
+                    + LOG_LEVELS.stream().sorted().toList() + " or unset it (INFO)");
+            System.exit(1);
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -34,12 +45,29 @@ public final class Main {
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(1).exitCodeOnExecutionException(2);
         }
+        // A mistake on the command line is one line too, with where to find help.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(name + ": " + invalidInput(e) + " (see " + name + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         // Operators get one line saying what failed, not a stack trace.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e));
             return cmd.getCommandSpec().exitCodeOnExecutionException();
         });
         return cli;
+    }
+
+    private static String invalidInput(CommandLine.ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'; the commands are "
+                    + String.join(", ", cmd.getSubcommands().keySet());
+        }
+        return e.getMessage();
     }
 
     private static String oneLine(Throwable e) {

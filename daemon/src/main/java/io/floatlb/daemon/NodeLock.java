@@ -30,6 +30,26 @@ public final class NodeLock implements AutoCloseable {
         return acquire(runtimeDirectory(), node);
     }
 
+    /** Whether an agent for {@code node} runs on this host now (its lock is taken). */
+    public static boolean held(String node) {
+        Path file = runtimeDirectory().resolve(node + ".lock");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // not ours to open: say nothing of it
+        }
+    }
+
     static NodeLock acquire(Path dir, String node) {
         Path file = dir.resolve(node + ".lock");
         FileChannel channel;

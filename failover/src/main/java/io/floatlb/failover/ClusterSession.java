@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterSession.class);
     private static final long CONNECT_WAIT_MILLIS = 15_000;
+    private static final long FIRST_TRY_MILLIS = 1_000;
 
     private final EmbeddedZooKeeper embedded;
     private final CuratorFramework zk;
@@ -60,7 +61,13 @@ public final class ClusterSession implements AutoCloseable {
         EmbeddedZooKeeper embedded = c.embedded() ? EmbeddedZooKeeper.start() : null;
         String connect = embedded != null ? embedded.connectString() : c.zookeeper();
         CuratorFramework zk = CoordinationClient.create(c, connect);
-        if (!CoordinationClient.awaitConnected(zk, CONNECT_WAIT_MILLIS)) {
+        // The first failure is said at once, then nothing until the verdict.
+        boolean connected = CoordinationClient.awaitConnected(zk, FIRST_TRY_MILLIS);
+        if (!connected) {
+            log.warn("ZooKeeper at {} does not answer yet; trying for up to {} s", connect, CONNECT_WAIT_MILLIS / 1000);
+            connected = CoordinationClient.awaitConnected(zk, CONNECT_WAIT_MILLIS - FIRST_TRY_MILLIS);
+        }
+        if (!connected) {
             zk.close();
             if (embedded != null) {
                 embedded.close();

@@ -1,7 +1,8 @@
 package io.floatlb.core.config;
 
-/** What two endpoints of one service on the same node mean: an error, or a warning. */
+/** What two endpoints of one service on the same node mean: an error, a warning, or nothing (several pods per node by design). */
 public enum AntiAffinity {
     REQUIRED,
-    PREFERRED
+    PREFERRED,
+    NONE
 }

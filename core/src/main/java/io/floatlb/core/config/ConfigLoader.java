@@ -22,12 +22,23 @@ public final class ConfigLoader {
 
     public static ValidatedConfig load(Path file) throws InvalidConfigException {
         String name = file.toString();
+        if (!Files.exists(file)) {
+            throw fileProblem(name, "no such file; pass the path of a HOCON config file with -c");
+        }
         if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, ConfigProblem.Severity.ERROR,
-                    "no such config file; pass the path of a HOCON file with -c")));
+            throw fileProblem(name, "not a regular file; pass the path of a HOCON config file with -c");
+        }
+        if (!Files.isReadable(file)) {
+            throw fileProblem(name, "cannot be read by this user (permission denied); run as a user that may read it"
+                    + " (the systemd unit's user 'floatlb') or fix its mode");
         }
         return guarded(name, () -> ConfigFactory.parseFile(file.toFile(),
                 ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)).resolve());
+    }
+
+    /** A problem of the file as a whole: it has no line. */
+    private static InvalidConfigException fileProblem(String name, String message) {
+        return new InvalidConfigException(List.of(new ConfigProblem(name, 0, ConfigProblem.Severity.ERROR, message)));
     }
 
     public static ValidatedConfig parseString(String hocon, String name) throws InvalidConfigException {
@@ -46,7 +57,7 @@ public final class ConfigLoader {
             Config config = parse.get();
             return validate(config, problems);
         } catch (ConfigException e) {
-            problems.error(e.origin(), "", stripOrigin(e));
+            problems.error(e.origin(), "", SyntaxErrors.inOurWords(stripOrigin(e)));
             throw new InvalidConfigException(problems.all());
         } catch (StackOverflowError e) {
             throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, ConfigProblem.Severity.ERROR,

@@ -263,11 +263,6 @@ final class ConfigParser {
         if (endpoints.isEmpty() && !s.has("endpoints")) {
             s.warn(null, "has no endpoints; connections to it will be closed at once");
         }
-        if (policy == TrafficPolicy.LOCAL && proxy == ProxyProtocol.OFF) {
-            // Not an error: the seed's local policy exists to keep the client address, which a
-            // userspace proxy can only pass on in a PROXY header.
-            s.warn("external-traffic-policy", "local keeps the client address only with proxy-protocol = v1 or v2");
-        }
         return new ServiceDraft(s, new ServiceConfig(name, vip, pool, ports, policy, balance, proxy, antiAffinity,
                 health, limits, endpoints));
     }
@@ -354,10 +349,11 @@ final class ConfigParser {
             Endpoint sameNode = byNode.putIfAbsent(node.get(), endpoint);
             if (sameNode != null) {
                 String msg = "endpoint " + endpoint + " shares node '" + node.get() + "' with " + sameNode;
-                if (antiAffinity == AntiAffinity.REQUIRED) {
-                    e.error("node", msg + " (anti-affinity = required)");
-                } else {
-                    e.warn("node", msg + "; losing that node loses both");
+                switch (antiAffinity) {
+                    case REQUIRED -> e.error("node", msg + " (anti-affinity = required)");
+                    case PREFERRED -> e.warn("node", msg + "; losing that node loses both (anti-affinity = none if"
+                            + " that is intended)");
+                    case NONE -> { }
                 }
             }
             endpoints.add(endpoint);
@@ -406,7 +402,8 @@ final class ConfigParser {
             for (PortMapping p : d.config.ports()) {
                 String key = IpAddresses.format(d.config.vip()) + ":" + p.port();
                 String other = owners.putIfAbsent(key, d.config.name());
-                if (other != null) {
+                // A port listed twice in one service was reported where it is listed.
+                if (other != null && !other.equals(d.config.name())) {
                     d.section.error("ports", key + " is already served by service '" + other + "'");
                 }
             }

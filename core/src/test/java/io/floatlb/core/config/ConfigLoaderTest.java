@@ -22,8 +22,20 @@ class ConfigLoaderTest {
         assertThat(echo.endpoints()).hasSize(4);
         assertThat(echo.healthCheck().kind()).isEqualTo(HealthCheck.Kind.HTTP);
         assertThat(c.announceInterfaces(echo.vip())).containsExactly("eth0");
-        assertThat(v.warnings()).extracting(ConfigProblem::message)
-                .anyMatch(m -> m.contains("shares node 'node1'"));
+        assertThat(echo.proxyProtocol()).as("safe in front of any server").isEqualTo(ProxyProtocol.OFF);
+        assertThat(v.warnings()).as("an example to copy gives no warning").isEmpty();
+    }
+
+    @Test
+    void twoEndpointsOnOneNodeAreAWarningUnlessAntiAffinityIsNone() throws Exception {
+        String conf = """
+                floatlb { node.name = n1
+                  services.web { vip = "127.0.0.10", ports = [{ port = 80 }], anti-affinity = %s,
+                    endpoints = [{ address = "127.0.0.11", node = n1 }, { address = "127.0.0.12", node = n1 }] } }
+                """;
+        assertThat(ConfigLoader.parseString(conf.formatted("preferred"), "a.conf").warnings()).extracting(ConfigProblem::message)
+                .anyMatch(m -> m.contains("shares node 'n1'") && m.contains("anti-affinity = none"));
+        assertThat(ConfigLoader.parseString(conf.formatted("none"), "a.conf").warnings()).isEmpty();
     }
 
     @Test
@@ -119,7 +131,24 @@ class ConfigLoaderTest {
     @Test
     void aMissingFileIsOneClearError() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("no/such.conf")))
-                .hasMessage("no/such.conf:1: no such config file; pass the path of a HOCON file with -c");
+                .hasMessage("no/such.conf: no such file; pass the path of a HOCON config file with -c");
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of(".")))
+                .hasMessage(".: not a regular file; pass the path of a HOCON config file with -c");
+    }
+
+    @Test
+    void syntaxErrorsAreSaidInOurWordsWithTheirLine() {
+        String[][] cases = {
+                {"floatlb {\n  node.name = n1\n", "s.conf:3: syntax: the file ends inside an object: a '{' is never closed; add the missing '}'"},
+                {"floatlb { node.name = n1 }}\n", "s.conf:1: syntax: a '}' closes nothing: remove it, or quote the value it belongs to"},
+                {"floatlb { ports = [1, 2 }\n", "s.conf:1: syntax: a list is not closed where '}' stands: add ']' (or ',' between its items)"},
+                {"floatlb {\n node.name = \"n1 }\n", "s.conf:2: syntax: a quoted string is not closed before the end of the line: add the closing '\"'"},
+                {"floatlb { node.name n1 n2 }\n", "s.conf:1: syntax: after key 'node.name n1 n2' comes '}', where '=', ':' or '{' belongs (a key with spaces needs double quotes)"},
+                {"floatlb { x = ${nothere} }\n", "s.conf:1: syntax: ${nothere} is not defined: a substitution names another key of this file or an environment variable"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> ConfigLoader.parseString(c[0], "s.conf")).as(c[0]).hasMessage(c[1]);
+        }
     }
 
     @Test

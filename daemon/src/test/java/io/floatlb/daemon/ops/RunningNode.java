@@ -112,6 +112,12 @@ final class RunningNode implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Whether this JVM runs as root (tests that need namespaces or privileges skip otherwise). */
+    static boolean isRoot() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

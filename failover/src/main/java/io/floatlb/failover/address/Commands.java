@@ -52,8 +52,10 @@ public final class Commands {
     public static void check(List<String> argv, String input) {
         Result r = run(argv, input);
         if (r.exit() != 0) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed (exit " + r.exit() + "): "
-                    + r.output().lines().findFirst().orElse(""));
+            String said = r.output().lines().findFirst().orElse("");
+            throw new IllegalStateException(String.join(" ", argv) + " failed (exit " + r.exit() + "): " + said
+                    + (said.contains("Operation not permitted") ? "; floatlb needs CAP_NET_ADMIN and CAP_NET_RAW"
+                    + " (run it as root, or with the systemd unit's capabilities)" : ""));
         }
     }
 }

@@ -18,6 +18,11 @@ public final class Libpcap {
 
     private Libpcap() {}
 
+    /** Whether the system has a libpcap pcap4j can load. */
+    public static boolean present() {
+        return System.getProperty(PROPERTY) != null || CANDIDATES.stream().anyMatch(p -> Files.exists(Path.of(p)));
+    }
+
     public static void locate() {
         if (System.getProperty(PROPERTY) != null) {
             return;

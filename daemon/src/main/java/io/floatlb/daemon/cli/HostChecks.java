@@ -1,0 +1,89 @@
+package io.floatlb.daemon.cli;
+
+import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.config.L2Advertisement;
+import io.floatlb.core.config.Names;
+import io.floatlb.core.config.PortMapping;
+import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.net.HostPort;
+import io.floatlb.daemon.NodeLock;
+import io.floatlb.failover.announce.Libpcap;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What {@code floatlb run} would refuse on this host although the file is valid: an
+ * advertised interface the host lacks, an address another process already listens on, a
+ * missing libpcap. For a file meant for another host ({@code --remote}) interfaces are only
+ * warned about and the rest is not looked at.
+ */
+final class HostChecks {
+
+    /** One finding: an error refuses the file here; a warning does not. */
+    record Finding(boolean error, String message) {}
+
+    private HostChecks() {}
+
+    static List<Finding> of(FloatlbConfig config, boolean remote) {
+        List<Finding> found = new ArrayList<>();
+        for (L2Advertisement a : config.l2Advertisements().values()) {
+            for (String itf : a.interfaces()) {
+                if (Names.isInterface(itf) && !Files.isDirectory(Path.of("/sys/class/net", itf))) {
+                    found.add(new Finding(!remote, "l2-advertisements." + a.name() + ".interfaces: " + itf
+                            + " does not exist on this host" + (remote ? "" : " ('ip link' lists its interfaces)")));
+                }
+            }
+        }
+        if (remote) {
+            return found;
+        }
+        if (!config.l2Advertisements().isEmpty() && !Libpcap.present()) {
+            found.add(new Finding(true, "l2-advertisements: libpcap is not installed, so no VIP can be announced"
+                    + " (apt-get install libpcap0.8)"));
+        }
+        if (config.coordination().handover() && !config.l2Advertisements().isEmpty() && !onPath("nft")) {
+            found.add(new Finding(false, "coordination.handover: nft is not installed, so planned moves will reset"
+                    + " established connections (apt-get install nftables)"));
+        }
+        if (NodeLock.held(config.nodeName())) {
+            found.add(new Finding(false, "ports not checked: the agent of node '" + config.nodeName()
+                    + "' runs on this host and holds its own"));
+        } else {
+            found.addAll(takenPorts(config));
+        }
+        return found;
+    }
+
+    private static List<Finding> takenPorts(FloatlbConfig config) {
+        Set<ListeningSockets.Listener> listening = ListeningSockets.now();
+        List<Finding> found = new ArrayList<>();
+        for (ServiceConfig s : config.services()) {
+            for (PortMapping p : s.ports()) {
+                if (listening.stream().anyMatch(l -> l.takes(s.vip(), p.port()))) {
+                    found.add(new Finding(true, "services." + s.name() + ".ports: " + new HostPort(s.vip(), p.port())
+                            + " is already taken by another process on this host ('ss -ltnp' shows which)"));
+                }
+            }
+        }
+        HostPort admin = config.adminListen();
+        if (admin != null) {
+            InetAddress a = admin.address();
+            if (listening.stream().anyMatch(l -> l.takes(a, admin.port()))) {
+                found.add(new Finding(true, "admin.listen: " + admin + " is already taken by another process on this"
+                        + " host ('ss -ltnp' shows which)"));
+            }
+        }
+        return found;
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)))
+                || Files.isExecutable(Path.of("/usr/sbin", tool));
+    }
+}
