@@ -198,7 +198,8 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
 
         @Override
         public String toString() {
-            return "added " + added + ", changed " + changed + ", removed " + removed;
+            return changedAnything() ? "added " + added + ", changed " + changed + ", removed " + removed
+                    : "services unchanged, node settings applied";
         }
     }
 

@@ -43,6 +43,7 @@ public final class StatusTable {
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
+        boolean anyDown = connected && nodes.stream().anyMatch(n -> !n.live());
         for (NodeStatus n : nodes) {
             List<String> row = new ArrayList<>(List.of(n.node(), !connected ? "unknown" : !n.live() ? "down"
                     : n.drain() == NodeStatus.Drain.NONE ? "live" : lower(n.drain()),
@@ -53,7 +54,8 @@ public final class StatusTable {
             }
             rows.add(row);
         }
-        return align(rows);
+        return align(rows) + (anyDown ? "(down: no floatlb agent of that node is connected to ZooKeeper; its endpoints"
+                + " are counted by this node's own checks, or '?')\n" : "");
     }
 
     private static String services(List<ServiceStatus> services, boolean wide, boolean connected) {

@@ -98,6 +98,9 @@ public final class Metrics {
                 "Connects to the endpoint that failed or timed out", TargetStats::connectFailures);
         endpoint(Kind.COUNTER, "floatlb_endpoint_check_failures_total", "Failed health checks (and failed connects)",
                 TargetStats::checkFailures);
+        endpoint(Kind.COUNTER, "floatlb_endpoint_closed_silently_total",
+                "Proxied connections the endpoint closed before sending a byte while the client still talked (a server"
+                        + " that does not expect the PROXY header, or refuses this node)", TargetStats::closedSilently);
         register(Kind.COUNTER, "floatlb_endpoint_bytes_total",
                 "Bytes relayed, by direction: to_backend (client to endpoint) or from_backend", s -> eachTarget(
                         (labels, t) -> {

@@ -3,6 +3,7 @@ package io.floatlb.daemon.cli;
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.net.HostPort;
+import io.floatlb.core.status.ClusterView;
 import io.floatlb.core.status.StatusTable;
 import io.floatlb.daemon.NodeRuntime;
 import io.floatlb.daemon.NodeService;
@@ -76,11 +77,19 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The election takes a moment; the status table should show its result. */
+    /**
+     * The election and the first health checks take a moment; the status table should show
+     * their result (an owner, every backend counted), not the instant before (bounded: 5 s).
+     */
     private static void awaitOwner(NodeRuntime node) throws InterruptedException {
-        for (int i = 0; i < 200 && node.view().services().stream().allMatch(s -> s.owner() == null); i++) {
+        for (int i = 0; i < 200 && !settled(node.view()); i++) {
             Thread.sleep(25);
         }
+    }
+
+    private static boolean settled(ClusterView view) {
+        return view.services().stream().allMatch(s -> s.owner() != null
+                && s.endpoints().stream().allMatch(e -> e.healthy() == e.total()));
     }
 
     private static String demoConfig() {

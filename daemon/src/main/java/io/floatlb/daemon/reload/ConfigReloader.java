@@ -8,6 +8,8 @@ import io.floatlb.core.config.ValidatedConfig;
 import io.floatlb.daemon.Agent;
 import io.floatlb.daemon.NodeRuntime;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ public final class ConfigReloader {
     private final NodeRuntime node;
     private final LongAdder applied = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private LocalTime lastApplied;
+    private String lastTrigger;
 
     public ConfigReloader(Path file, NodeRuntime node) {
         this.file = file;
@@ -52,8 +56,10 @@ public final class ConfigReloader {
         }
         FloatlbConfig next = v.config();
         if (next.equals(node.agent().config())) {
-            log.info("reload ({}): {} is unchanged", trigger, file);
-            return new Outcome(Result.APPLIED, List.of("unchanged: " + file));
+            // Often the file watcher was first: say so, or "unchanged" reads like a lost edit.
+            String when = lastApplied == null ? "" : " (applied at " + lastApplied + " on " + lastTrigger + ")";
+            log.info("reload ({}): {} is what runs already{}", trigger, file, when);
+            return new Outcome(Result.APPLIED, List.of("unchanged: " + file + " is what runs already" + when));
         }
         Agent.Reload r;
         try {
@@ -66,6 +72,8 @@ public final class ConfigReloader {
             return new Outcome(Result.FAILED, List.of("failed: " + e.getMessage() + " (nothing was reloaded)"));
         }
         applied.increment();
+        lastApplied = LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
+        lastTrigger = trigger;
         v.warnings().forEach(w -> log.warn("{}", w));
         log.info("reload ({}) of {} applied: {}", trigger, file, r);
         return new Outcome(Result.APPLIED, List.of("applied: " + r));

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import java.net.InetSocketAddress;
@@ -21,10 +22,16 @@ final class EchoHandler extends SimpleChannelInboundHandler<Object> {
     private final String name;
     private final String node;
     private String proxiedClient;
+    private HttpHeaders sent;
 
     EchoHandler(String name, String node) {
         this.name = name;
         this.node = node;
+    }
+
+    /** The next request's headers as the client sent them (before aggregation touched them). */
+    void sent(HttpHeaders headers) {
+        sent = headers;
     }
 
     @Override
@@ -48,7 +55,7 @@ final class EchoHandler extends SimpleChannelInboundHandler<Object> {
                 .append("client: ").append(proxiedClient == null ? "- (no PROXY header)" : proxiedClient).append('\n')
                 .append("request: ").append(request.method()).append(' ').append(request.uri()).append(' ')
                 .append(request.protocolVersion()).append('\n');
-        for (Map.Entry<String, String> h : request.headers()) {
+        for (Map.Entry<String, String> h : sent != null ? sent : request.headers()) {
             body.append("header: ").append(h.getKey()).append(": ").append(h.getValue()).append('\n');
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);

@@ -25,8 +25,11 @@ public final class EchoServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            EchoHandler echo = new EchoHandler(name, node);
+                            // The headers are taken before the aggregator, which adds a
+                            // content-length the client never sent.
                             ch.pipeline().addLast(new ProxyProtocolSniffer(), new HttpServerCodec(),
-                                    new HttpObjectAggregator(1 << 20), new EchoHandler(name, node));
+                                    new HeadersAsSent(echo), new HttpObjectAggregator(1 << 20), echo);
                         }
                     })));
         } catch (IllegalStateException e) {

@@ -2,6 +2,7 @@ package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.HealthCheck;
 import io.floatlb.core.config.PortMapping;
+import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.health.HealthState;
 import io.floatlb.core.net.HostPort;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackendPool {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
+    static final int SILENT_IN_A_ROW = 5;
 
     private final ServiceConfig service;
     private final EndpointSelector selector;
@@ -110,6 +112,29 @@ public final class BackendPool {
 
     public void closed(Target t) {
         stats(t).active.decrementAndGet();
+    }
+
+    /**
+     * The target closed a proxied connection before sending a byte, while the client still
+     * talked: what a server does that does not expect the PROXY header, or refuses the
+     * proxy's address. Health checks cannot see it, so it is counted, and said in one line
+     * when it happens {@link #SILENT_IN_A_ROW} times in a row (then every 1000th time).
+     */
+    void closedSilently(Target t) {
+        TargetStats s = stats(t);
+        s.closedSilently.increment();
+        int inARow = s.silentInARow.incrementAndGet();
+        if (inARow == SILENT_IN_A_ROW || inARow % 1000 == 0) {
+            log.warn("service {}: endpoint {} closed {} proxied connections in a row before sending a byte{}",
+                    service.name(), t, inARow, service.proxyProtocol() != ProxyProtocol.OFF
+                            ? "; does it expect the PROXY header floatlb sends (proxy-protocol)?"
+                            : "; does it refuse connections from this node?");
+        }
+    }
+
+    /** The target sent something: a silent close after this is a new story. */
+    void heard(Target t) {
+        stats(t).silentInARow.set(0);
     }
 
     /** The proxy could not connect: counted apart from checks, and a failed check too (passive marking). */

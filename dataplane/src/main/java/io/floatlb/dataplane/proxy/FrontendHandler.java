@@ -71,7 +71,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture connect = service.transport().client(client.eventLoop(), target.endpoint().address())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new Relay(client, idle, stats.bytesFromBackend))
+                .handler(new Relay(client, idle, stats.bytesFromBackend, new Relay.Silence() {
+                    @Override
+                    public void heard() {
+                        pool.heard(target);
+                    }
+
+                    @Override
+                    public void closedSilently() {
+                        pool.closedSilently(target);
+                    }
+                }))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {
@@ -105,7 +115,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         early.clear();
         backend.flush();
         stats.bytesToBackend.add(earlyBytes);
-        client.pipeline().replace(this, "relay", new Relay(backend, idle, stats.bytesToBackend));
+        client.pipeline().replace(this, "relay", new Relay(backend, idle, stats.bytesToBackend, Relay.Silence.IGNORED));
         if (clientDoneSending) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         } else {

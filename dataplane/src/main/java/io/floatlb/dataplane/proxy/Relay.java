@@ -26,18 +26,37 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final IdleTimeout idle;
     private final LongAdder bytes;
+    private final Silence silence;
+    private boolean heard;
 
-    /** @param bytes counts what this side reads (and passes on) */
-    Relay(Channel peer, IdleTimeout idle, LongAdder bytes) {
+    /** What a relay tells about its side ending before it said anything while the peer still talked. */
+    interface Silence {
+        Silence IGNORED = new Silence() { };
+
+        default void heard() { }
+
+        default void closedSilently() { }
+    }
+
+    /**
+     * @param bytes counts what this side reads (and passes on)
+     * @param silence hears whether this side sent anything before it ended
+     */
+    Relay(Channel peer, IdleTimeout idle, LongAdder bytes, Silence silence) {
         this.peer = peer;
         this.idle = idle;
         this.bytes = bytes;
+        this.silence = silence;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
             bytes.add(b.readableBytes());
+        }
+        if (!heard) {
+            heard = true;
+            silence.heard();
         }
         if (peer.isActive()) {
             peer.write(msg, peer.voidPromise());
@@ -70,6 +89,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            endedSilently();
             DuplexChannel self = (DuplexChannel) ctx.channel();
             if (self.isOutputShutdown()) {
                 closeOnFlush(peer);
@@ -91,7 +111,16 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        endedSilently();
         closeOnFlush(peer);
+    }
+
+    /** This side ended without a byte while the peer was still there and sending: said once. */
+    private void endedSilently() {
+        if (!heard && peer.isActive() && !((DuplexChannel) peer).isInputShutdown()) {
+            heard = true;
+            silence.closedSilently();
+        }
     }
 
     @Override

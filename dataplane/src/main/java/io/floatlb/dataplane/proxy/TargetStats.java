@@ -18,6 +18,9 @@ public final class TargetStats {
     final LongAdder checkFailures = new LongAdder();
     final LongAdder bytesToBackend = new LongAdder();
     final LongAdder bytesFromBackend = new LongAdder();
+    final LongAdder closedSilently = new LongAdder();
+    /** Connections in a row the target closed without a byte; any byte from it starts over. */
+    final AtomicInteger silentInARow = new AtomicInteger();
 
     public boolean up() {
         return health.get().up();
@@ -41,6 +44,11 @@ public final class TargetStats {
 
     public long bytesToBackend() {
         return bytesToBackend.sum();
+    }
+
+    /** Connections the target closed before sending a byte while its client was still talking. */
+    public long closedSilently() {
+        return closedSilently.sum();
     }
 
     public long bytesFromBackend() {

@@ -31,6 +31,8 @@ class EchoServerTest {
                 assertThat(body).contains("backend: echo-a", "node: node7", "request: GET /n" + i + " HTTP/1.1",
                         "header: X-Test: yes", "client: - (no PROXY header)");
                 assertThat(body).anyMatch(l -> l.equals("peer: 127.0.0.1:" + s.getLocalPort()));
+                assertThat(body).as("only the headers the client sent").filteredOn(l -> l.startsWith("header: "))
+                        .containsExactly("header: Host: vip", "header: X-Test: yes");
             }
         }
     }

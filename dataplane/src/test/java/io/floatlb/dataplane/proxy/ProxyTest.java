@@ -219,6 +219,41 @@ class ProxyTest {
         }
     }
 
+    /**
+     * A server that does not expect the PROXY header reads it as garbage and hangs up at
+     * once: health checks (which send none) pass, every proxied request fails. That is
+     * counted per endpoint; a connection the backend answered first is not.
+     */
+    @Test
+    void aBackendThatHangsUpBeforeSayingAnythingIsCounted() throws Exception {
+        try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
+            Thread server = new Thread(() -> {
+                for (int i = 0; i < 4; i++) {
+                    try (Socket s = backend.accept()) {
+                        s.getInputStream().read();
+                        if (i == 3) {
+                            s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                        }
+                    } catch (IOException ignored) {
+                        // the counters tell
+                    }
+                }
+            });
+            server.start();
+            ServiceProxy proxy = fx.service("proxy-protocol = v2", 21);
+            for (int i = 0; i < 4; i++) {
+                try (Socket client = connectToVip()) {
+                    client.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    Net.readAll(client.getInputStream());
+                }
+            }
+            server.join(5000);
+            TargetStats stats = proxy.pool().stats(proxy.pool().targets().iterator().next());
+            assertThat(stats.closedSilently()).isEqualTo(3);
+            assertThat(stats.silentInARow.get()).as("a reply starts the count over").isZero();
+        }
+    }
+
     @Test
     void anIdleConnectionIsClosed() throws Exception {
         fx.echo(21, "e");
