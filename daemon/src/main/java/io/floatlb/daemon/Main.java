@@ -1,5 +1,6 @@
 package io.floatlb.daemon;
 
+import io.floatlb.daemon.cli.BuildVersion;
 import io.floatlb.daemon.cli.CheckCommand;
 import io.floatlb.daemon.cli.DemoCommand;
 import io.floatlb.daemon.cli.DrainCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code floatlb} command. Exit codes: 0 success, 1 invalid input, 2 runtime failure. */
-@Command(name = "floatlb", mixinStandardHelpOptions = true, version = "floatlb 0.1.0",
+@Command(name = "floatlb", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Userspace L4 load balancer with a floating VIP.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, StatusCommand.class, ReloadCommand.class,
                 DrainCommand.class, UndrainCommand.class, EchoCommand.class, ZkCommand.class},

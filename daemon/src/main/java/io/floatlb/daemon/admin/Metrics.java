@@ -155,9 +155,8 @@ public final class Metrics {
         register(Kind.COUNTER, "floatlb_handover_flows_total",
                 "Established connections this node offered to successors in planned hand-overs",
                 s -> s.call(node.handovers().counts().flowsOffered()));
-        register(Kind.GAUGE, "floatlb_handover_flows_forwarded",
-                "Connections of old owners this node forwards back to them now, by VIP",
-                s -> node.handovers().forwarding().forEach((vip, n) -> s.call(n, IpAddresses.format(vip))), "vip");
+        vip(Kind.GAUGE, "floatlb_handover_flows_forwarded", "Connections of old owners this node forwards back to them now",
+                vip -> node.handovers().forwarding().getOrDefault(vip, 0));
     }
 
     private void neighbors() {
