@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,8 +58,9 @@ public final class NodeLock implements AutoCloseable {
             Files.createDirectories(dir);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the agent lock " + file + ": " + e.getMessage()
-                    + "; set RUNTIME_DIRECTORY to a writable directory", e);
+            String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IllegalStateException("cannot open the agent lock " + file + ": " + why
+                    + "; set RUNTIME_DIRECTORY to a directory this user may write", e);
         }
         FileLock lock;
         try {
