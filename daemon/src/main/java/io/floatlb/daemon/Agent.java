@@ -118,7 +118,7 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
                 r.checker().start();
             }
             log.info("node {} serving {} service(s) on {} transport", config().nodeName(), started.size(),
-                    transport.isEpoll() ? "epoll" : "NIO");
+                    transport.kind().label());
         } finally {
             changing.unlock();
         }

@@ -63,7 +63,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private static NodeRuntime start(NodeLock lock, FloatlbConfig config) throws Exception {
-        Transport transport = Transport.create(0);
+        Transport transport = Transport.create(config.transport(), 0);
         Agent agent = new Agent(config, transport);
         ClusterSession cluster;
         try {
@@ -175,6 +175,9 @@ public final class NodeRuntime implements AutoCloseable {
         }
         if (!Objects.equals(now.adminListen(), next.adminListen())) {
             fixed.add("admin.listen");
+        }
+        if (now.transport() != next.transport()) {
+            fixed.add("transport");
         }
         return fixed;
     }

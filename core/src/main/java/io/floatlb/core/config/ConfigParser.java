@@ -40,7 +40,7 @@ final class ConfigParser {
             return null;
         }
         Section root = maybeRoot.get();
-        root.allowOnly("node", "nodes", "coordination", "admin", "drain-timeout", "address-pools",
+        root.allowOnly("node", "nodes", "coordination", "admin", "drain-timeout", "transport", "address-pools",
                 "l2-advertisements", "services");
 
         Section node = root.sectionOrEmpty("node");
@@ -54,13 +54,14 @@ final class ConfigParser {
         Coordination coordination = coordination(root.sectionOrEmpty("coordination"));
         HostPort admin = admin(root.sectionOrEmpty("admin"));
         Duration drain = root.duration("drain-timeout", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
+        TransportKind transport = root.choice("transport", TransportKind.class, TransportKind.AUTO);
         Map<String, AddressPool> pools = addressPools(root);
         Map<String, L2Advertisement> ads = l2Advertisements(root, pools);
         List<ServiceConfig> services = services(root, pools, declaredNodes);
         if (problems.hasErrors()) {
             return null;
         }
-        return new FloatlbConfig(nodeName, coordination, admin, drain, pools, ads, services, digest);
+        return new FloatlbConfig(nodeName, coordination, admin, drain, transport, pools, ads, services, digest);
     }
 
     private Set<String> declaredNodes(Section root) {

@@ -19,6 +19,7 @@ public record FloatlbConfig(
         Coordination coordination,
         HostPort adminListen,
         Duration drainTimeout,
+        TransportKind transport,
         Map<String, AddressPool> addressPools,
         Map<String, L2Advertisement> l2Advertisements,
         List<ServiceConfig> services,

@@ -1,15 +1,18 @@
 package io.floatlb.dataplane.transport;
 
+import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -19,6 +22,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event loops and socket classes of one process: native epoll when it loads, NIO
- * otherwise. Everything that opens a socket takes its bootstrap from here.
+ * The event loops and socket classes of one process: io_uring, native epoll or NIO
+ * ({@link TransportKind}; {@code auto} is epoll, which measured fastest on the rows that
+ * matter, else NIO). Everything that opens a socket takes its bootstrap from here.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
@@ -43,30 +53,173 @@ public final class Transport implements AutoCloseable {
      */
     public static final long LOOP_WAIT_MILLIS = 5_000;
 
-    private final boolean epoll;
+    private final Machinery machinery;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final LongAdder acceptFailures = new LongAdder();
 
-    private Transport(boolean epoll, int workerThreads) {
-        this.epoll = epoll;
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, factory);
-        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, factory);
+    /** What differs between the kinds: event loops, socket classes, per-socket options. */
+    private enum Machinery {
+        IO_URING(TransportKind.IO_URING) {
+            @Override
+            boolean available() {
+                return IoUring.isAvailable();
+            }
+
+            @Override
+            Throwable unavailability() {
+                return IoUring.unavailabilityCause();
+            }
+
+            @Override
+            IoHandlerFactory handlers() {
+                return IoUringIoHandler.newFactory();
+            }
+
+            @Override
+            ServerChannel server(SocketProtocolFamily family) {
+                return new IoUringServerSocketChannel();
+            }
+
+            @Override
+            Channel client(SocketProtocolFamily family) {
+                return new IoUringSocketChannel();
+            }
+
+            @Override
+            ChannelOption<Boolean> freeBind() {
+                return IoUringChannelOption.IP_FREEBIND;
+            }
+        },
+        EPOLL(TransportKind.EPOLL) {
+            @Override
+            boolean available() {
+                return Epoll.isAvailable();
+            }
+
+            @Override
+            Throwable unavailability() {
+                return Epoll.unavailabilityCause();
+            }
+
+            @Override
+            IoHandlerFactory handlers() {
+                return EpollIoHandler.newFactory();
+            }
+
+            // A socket of the target's family, not a dual-stack IPv6 one, saves the kernel an
+            // address mapping and the process two system calls per connection.
+            @Override
+            ServerChannel server(SocketProtocolFamily family) {
+                return new EpollServerSocketChannel(family);
+            }
+
+            @Override
+            Channel client(SocketProtocolFamily family) {
+                return new EpollSocketChannel(family);
+            }
+
+            @Override
+            ChannelOption<Boolean> freeBind() {
+                return EpollChannelOption.IP_FREEBIND;
+            }
+        },
+        NIO(TransportKind.NIO) {
+            @Override
+            boolean available() {
+                return true;
+            }
+
+            @Override
+            Throwable unavailability() {
+                return null;
+            }
+
+            @Override
+            IoHandlerFactory handlers() {
+                return NioIoHandler.newFactory();
+            }
+
+            @Override
+            ServerChannel server(SocketProtocolFamily family) {
+                return new NioServerSocketChannel();
+            }
+
+            @Override
+            Channel client(SocketProtocolFamily family) {
+                return new NioSocketChannel();
+            }
+
+            /** NIO has neither SO_REUSEPORT groups nor IP_FREEBIND: one listener, accepted on one thread. */
+            @Override
+            ChannelOption<Boolean> freeBind() {
+                return null;
+            }
+        };
+
+        final TransportKind kind;
+
+        Machinery(TransportKind kind) {
+            this.kind = kind;
+        }
+
+        abstract boolean available();
+
+        abstract Throwable unavailability();
+
+        abstract IoHandlerFactory handlers();
+
+        abstract ServerChannel server(SocketProtocolFamily family);
+
+        abstract Channel client(SocketProtocolFamily family);
+
+        abstract ChannelOption<Boolean> freeBind();
+
+        boolean reusePort() {
+            return this != NIO;
+        }
+    }
+
+    private Transport(Machinery machinery, int workerThreads) {
+        this.machinery = machinery;
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, machinery.handlers());
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, machinery.handlers());
     }
 
     /** @param workerThreads 0 for one per core */
     public static Transport create(int workerThreads) {
-        int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
-        if (Epoll.isAvailable()) {
-            return new Transport(true, threads);
-        }
-        log.info("native epoll unavailable ({}); using NIO", Epoll.unavailabilityCause().toString());
-        return new Transport(false, threads);
+        return create(TransportKind.AUTO, workerThreads);
     }
 
-    public boolean isEpoll() {
-        return epoll;
+    /**
+     * The transport the config asks for. {@code auto} falls back from epoll to NIO with one
+     * line saying why; a kind asked for by name that does not load here is refused.
+     */
+    public static Transport create(TransportKind kind, int workerThreads) {
+        int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+        if (kind == TransportKind.AUTO) {
+            if (Machinery.EPOLL.available()) {
+                return new Transport(Machinery.EPOLL, threads);
+            }
+            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability().toString());
+            return new Transport(Machinery.NIO, threads);
+        }
+        Machinery m = Machinery.valueOf(kind.name());
+        if (!m.available()) {
+            throw new IllegalStateException("transport = " + kind.label() + " does not load here ("
+                    + m.unavailability() + "); use transport = auto");
+        }
+        return new Transport(m, threads);
+    }
+
+    /** The kind running: io-uring, epoll or nio. */
+    public TransportKind kind() {
+        return machinery.kind;
+    }
+
+    /** Whether every event loop gets its own listening socket (SO_REUSEPORT): the native kinds. */
+    public boolean reusesPort() {
+        return machinery.reusePort();
     }
 
     /** Accepts that failed on any listener (file descriptors or buffers exhausted). */
@@ -90,20 +243,21 @@ public final class Transport implements AutoCloseable {
     public Listening listen(HostPort address, boolean freeBind, Consumer<ServerBootstrap> child) {
         List<Channel> bound = new ArrayList<>();
         InetSocketAddress where = address.toSocketAddress();
+        SocketProtocolFamily family = familyOf(where.getAddress());
         try {
-            if (!epoll) {
-                ServerBootstrap b = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class);
+            if (!machinery.reusePort()) {
+                ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
+                        .channelFactory(() -> machinery.server(family));
                 child.accept(b);
                 b.handler(new AcceptPause(acceptFailures));
                 bound.add(bind(b, where));
             } else {
                 refuseIfTaken(where, freeBind);
                 for (EventExecutor loop : workers) {
-                    SocketProtocolFamily family = familyOf(where.getAddress());
                     ServerBootstrap b = new ServerBootstrap().group((EventLoop) loop, (EventLoop) loop)
-                            .channelFactory(() -> new EpollServerSocketChannel(family))
-                            .option(EpollChannelOption.SO_REUSEPORT, true)
-                            .option(EpollChannelOption.IP_FREEBIND, freeBind);
+                            .channelFactory(() -> machinery.server(family))
+                            .option(UnixChannelOption.SO_REUSEPORT, true)
+                            .option(machinery.freeBind(), freeBind);
                     child.accept(b);
                     b.handler(new AcceptPause(acceptFailures));
                     Channel ch = bind(b, where);
@@ -131,8 +285,8 @@ public final class Transport implements AutoCloseable {
         }
         SocketProtocolFamily family = familyOf(where.getAddress());
         ServerBootstrap probe = new ServerBootstrap().group(acceptors.next(), workers.next())
-                .channelFactory(() -> new EpollServerSocketChannel(family))
-                .option(EpollChannelOption.IP_FREEBIND, freeBind)
+                .channelFactory(() -> machinery.server(family))
+                .option(machinery.freeBind(), freeBind)
                 .childHandler(new ChannelInboundHandlerAdapter());
         Channel ch;
         try {
@@ -161,18 +315,10 @@ public final class Transport implements AutoCloseable {
         return f.channel();
     }
 
-    /**
-     * A client bootstrap for connections to addresses of {@code target}'s family. With epoll
-     * the socket is of that family, not a dual-stack IPv6 socket, which saves the kernel an
-     * address mapping and the process two system calls per connection.
-     */
+    /** A client bootstrap for connections to addresses of {@code target}'s family. */
     public Bootstrap client(EventLoopGroup group, InetAddress target) {
-        Bootstrap b = new Bootstrap().group(group);
-        if (epoll) {
-            SocketProtocolFamily family = familyOf(target);
-            return b.channelFactory(() -> new EpollSocketChannel(family));
-        }
-        return b.channel(NioSocketChannel.class);
+        SocketProtocolFamily family = familyOf(target);
+        return new Bootstrap().group(group).channelFactory(() -> machinery.client(family));
     }
 
     private static SocketProtocolFamily familyOf(InetAddress address) {

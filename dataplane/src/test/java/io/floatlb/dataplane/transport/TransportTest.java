@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.Net;
+import io.floatlb.dataplane.echo.EchoServer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(30)
 class TransportTest {
@@ -20,7 +26,7 @@ class TransportTest {
         HostPort address = new HostPort(host, Net.freePort(host));
         // Two transports stand for two processes: SO_REUSEPORT would let the second join the first.
         try (Transport first = Transport.create(2); Transport second = Transport.create(2)) {
-            assumeTrue(first.isEpoll(), "SO_REUSEPORT listeners exist only with native epoll");
+            assumeTrue(first.reusesPort(), "SO_REUSEPORT listeners exist only with a native transport");
             Listening held = first.listen(address, false, b -> b.childHandler(new ChannelInboundHandlerAdapter()));
             try {
                 assertThatThrownBy(() -> second.listen(address, false, b -> b.childHandler(new ChannelInboundHandlerAdapter())))
@@ -32,6 +38,36 @@ class TransportTest {
             Listening again = second.listen(address, false, b -> b.childHandler(new ChannelInboundHandlerAdapter()));
             assertThat(again.address()).isEqualTo(address);
             again.close();
+        }
+    }
+
+    /** Each kind that loads here serves: a listener per loop (or one), a client connect, an echo. */
+    @ParameterizedTest
+    @EnumSource(value = TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void everyKindThatLoadsServesAConnection(TransportKind kind) throws Exception {
+        Transport t;
+        try {
+            t = Transport.create(kind, 2);
+        } catch (IllegalStateException unavailable) {
+            assertThat(unavailable).hasMessageContaining("transport = " + kind.label() + " does not load here");
+            assumeTrue(false, kind.label() + " does not load on this kernel: " + unavailable.getMessage());
+            return;
+        }
+        try (t; EchoServer echo = EchoServer.start(t, new HostPort(Net.loopback(62), 0), "e-" + kind.label(), "n")) {
+            assertThat(t.kind()).isEqualTo(kind);
+            try (Socket s = new Socket(echo.address().address(), echo.address().port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("backend: e-" + kind.label());
+            }
+        }
+    }
+
+    @Test
+    void autoIsANativeKindWhereOneLoads() {
+        try (Transport t = Transport.create(TransportKind.AUTO, 1)) {
+            assertThat(t.kind()).isIn(TransportKind.EPOLL, TransportKind.NIO);
         }
     }
 }
