@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loops and socket classes of one process: io_uring, native epoll or NIO
- * ({@link TransportKind}; {@code auto} is epoll, which measured fastest on the rows that
- * matter, else NIO). Everything that opens a socket takes its bootstrap from here.
+ * ({@link TransportKind}). {@code auto} is epoll, else NIO: io_uring measured faster on
+ * connection-per-request but used twice the memory per idle session and less bulk
+ * throughput (bench/results/2026-11-27.txt). Everything that opens a socket takes its
+ * bootstrap from here.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
