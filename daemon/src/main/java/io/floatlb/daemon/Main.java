@@ -10,6 +10,8 @@ import io.floatlb.daemon.cli.RunCommand;
 import io.floatlb.daemon.cli.StatusCommand;
 import io.floatlb.daemon.cli.UndrainCommand;
 import io.floatlb.daemon.cli.ZkCommand;
+import java.io.IOException;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine;
@@ -33,7 +35,21 @@ public final class Main {
                     + LOG_LEVELS.stream().sorted().toList() + " or unset it (INFO)");
             System.exit(1);
         }
+        openClassPath();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Opens every jar of the class path now, while file descriptors are plentiful: the class
+     * loader opens a jar only when it first needs a class from it, and under fd exhaustion
+     * later that class would fail to load for good (NoClassDefFoundError on every use).
+     */
+    private static void openClassPath() {
+        try {
+            Collections.list(Main.class.getClassLoader().getResources("META-INF/MANIFEST.MF"));
+        } catch (IOException e) {
+            // the jars open on first use, as they would anyway
+        }
     }
 
     public static CommandLine commandLine() {

@@ -137,6 +137,14 @@ public final class ChaosLab implements AutoCloseable {
             if (!lab.awaitServedAfter(System.currentTimeMillis(), Duration.ofSeconds(90))) {
                 throw new IllegalStateException("the chaos lab's VIPs were not served within 90 s; logs in " + lab.dir);
             }
+            // Served VIPs come before an agent's admin API: a first fault injected while an
+            // agent is still starting (fd exhaustion as it creates its admin event loop) would
+            // count a failed start as a hang.
+            for (String n : NODES) {
+                if (!lab.answers(n)) {
+                    throw new IllegalStateException("agent " + n + " did not finish starting; logs in " + lab.dir);
+                }
+            }
         } catch (Exception e) {
             lab.close();
             throw e;

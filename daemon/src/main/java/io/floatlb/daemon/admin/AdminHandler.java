@@ -56,7 +56,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static AdminServer.Reply answer(AdminServer.Route route, QueryStringDecoder uri) {
         try {
             return route.handler().handle(uri.parameters());
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // A class that could not be loaded (no file descriptor left to open its jar) is an
+            // answer too: the client gets a 500 instead of waiting for a reply that never comes.
             log.warn("admin API {} failed: {}", uri.path(), e.toString());
             return AdminServer.Reply.text(500, "internal error: " + e.getMessage() + "\n");
         }

@@ -6,6 +6,7 @@ import io.floatlb.core.status.StatusJson;
 import io.floatlb.core.status.StatusTable;
 import io.floatlb.daemon.NodeRuntime;
 import io.floatlb.daemon.reload.ConfigReloader;
+import io.floatlb.dataplane.transport.AcceptPause;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -32,6 +33,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +94,7 @@ public final class AdminServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(MAX_QUEUED), r -> daemon(r, "admin"), new ThreadPoolExecutor.AbortPolicy());
         AtomicInteger open = new AtomicInteger();
         ChannelFuture bound = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .handler(new AcceptPause(new LongAdder()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * counts. Without it every failed accept reaches the end of Netty's pipeline as a warning
  * with a stack trace.
  */
-final class AcceptPause extends ChannelInboundHandlerAdapter {
+public final class AcceptPause extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AcceptPause.class);
     static final long PAUSE_MILLIS = 1_000;
 
     private final LongAdder failures;
 
-    AcceptPause(LongAdder failures) {
+    public AcceptPause(LongAdder failures) {
         this.failures = failures;
     }
 
