@@ -436,14 +436,29 @@ public final class FailoverLab implements AutoCloseable {
     }
 
     public boolean awaitServed(String vip, Duration max) throws Exception {
+        return within(max, () -> !probeOnce(vip).equals("FAIL"));
+    }
+
+    /** Until the node serves the VIP (bounded). */
+    public boolean awaitOwner(String node, Duration max) throws Exception {
+        return within(max, () -> owner().equals(node));
+    }
+
+    /** A condition of the lab, asked again and again. */
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Asks {@code check} every 100 ms until it holds (true) or {@code max} has passed (false). */
+    public static boolean within(Duration max, Check check) throws Exception {
         long until = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < until) {
-            if (!probeOnce(vip).equals("FAIL")) {
-                return true;
+        while (!check.holds()) {
+            if (System.nanoTime() >= until) {
+                return false;
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
-        return false;
+        return true;
     }
 
     /** Which node serves the VIP now (each node forwards to its own echo backend under local policy). */

@@ -1,10 +1,8 @@
 package io.floatlb.lab;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -17,19 +15,6 @@ public final class HandoverLab {
     private static final long INTERVAL_MILLIS = 100;
 
     private HandoverLab() {}
-
-    /** Whether {@code nft} runs here (the hand-over's forwarding needs it). */
-    public static boolean nftHere() {
-        try {
-            Process p = new ProcessBuilder("nft", "--version").redirectErrorStream(true).start();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     /** One restart: which keeper, and what the connections saw. */
     public record Round(String keeper, int round, int connections, int completed, int reset, int failed) {

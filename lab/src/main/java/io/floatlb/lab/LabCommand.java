@@ -2,14 +2,12 @@ package io.floatlb.lab;
 
 import io.floatlb.daemon.Main;
 import io.floatlb.daemon.cli.DurationConverter;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.floatlb.failover.address.Commands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -229,7 +227,7 @@ public final class LabCommand {
 
         /** A tool the lab needs, installed with apt-get when missing; false with one line when it cannot be. */
         static boolean ensure(String pkg, String tool, CommandSpec spec) throws Exception {
-            if (onPath(tool)) {
+            if (Commands.available(tool)) {
                 return true;
             }
             System.out.println("lab: installing " + pkg + " (apt-get)");
@@ -240,10 +238,6 @@ public final class LabCommand {
             return true;
         }
 
-        private static boolean onPath(String tool) {
-            return Stream.of(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
-                    .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-        }
 
         private static boolean installed(String pkg, String tool) throws Exception {
             for (List<String> cmd : List.of(List.of("apt-get", "update", "-qq"),
@@ -254,7 +248,7 @@ public final class LabCommand {
                     return false;
                 }
             }
-            return onPath(tool);
+            return Commands.available(tool);
         }
 
         private static void report(String keeper, int run, String event, String owner, FailoverLab.Outage o,

@@ -41,16 +41,6 @@ class FailoverEndToEndTest {
         return node.equals("n1") ? "n2" : "n1";
     }
 
-    private boolean awaitServedBy(String node, Duration max) throws Exception {
-        long until = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < until) {
-            if (lab.owner().equals(node)) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 
     @Test
     @Order(1)
@@ -121,11 +111,11 @@ class FailoverEndToEndTest {
     @Order(6)
     void withLocalPolicyTheVipMovesToTheNodeThatStillHasEndpoints() throws Exception {
         String owner = lab.owner();
-        assertThat(awaitServedBy(owner, Duration.ofSeconds(5))).isTrue();
+        assertThat(lab.awaitOwner(owner, Duration.ofSeconds(5))).isTrue();
         Thread.sleep(SESSION.multipliedBy(3).toMillis());
         lab.stopBackend(owner);
         try {
-            assertThat(awaitServedBy(other(owner), Duration.ofSeconds(15))).isTrue();
+            assertThat(lab.awaitOwner(other(owner), Duration.ofSeconds(15))).isTrue();
             assertThat(lab.network().neighbour("cl", FailoverLab.VIP)).isEqualTo(lab.network().mac(other(owner)));
             // The node without endpoints stays silent: a fresh resolution still finds the other node.
             lab.network().flushNeighbours("cl");
@@ -162,7 +152,7 @@ class FailoverEndToEndTest {
             keepAsking(Duration.ofMillis(800));
             lab.cutFromZooKeeper(owner);
             try {
-                assertThat(awaitServedBy(successor, Duration.ofSeconds(15))).isTrue();
+                assertThat(lab.awaitOwner(successor, Duration.ofSeconds(15))).isTrue();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -186,7 +176,7 @@ class FailoverEndToEndTest {
         java.util.List<String> frames = lab.watchArp(() -> {
             lab.pause(owner);
             try {
-                assertThat(awaitServedBy(successor, Duration.ofSeconds(15))).isTrue();
+                assertThat(lab.awaitOwner(successor, Duration.ofSeconds(15))).isTrue();
             } catch (Exception e) {
                 lab.resume(owner);
                 throw new IllegalStateException(e);

@@ -35,7 +35,7 @@ class HandoverEndToEndTest {
     @BeforeAll
     void startLab() throws Exception {
         assumeTrue(FailoverLab.possibleHere(), "needs root and iproute2 for network namespaces (CI runs it as root)");
-        assumeTrue(HandoverLab.nftHere(), "needs nft (Debian's nftables package; bin/test installs it as root)");
+        assumeTrue(io.floatlb.failover.address.Commands.available("nft"), "needs nft (Debian's nftables package; bin/test installs it as root)");
         lab = FailoverLab.start(Duration.ofMillis(1000), "local");
         restartBoth("drain-timeout = 20s");
     }
@@ -76,12 +76,8 @@ class HandoverEndToEndTest {
     @Order(1)
     void aGracefulStopResetsNoEstablishedConnectionAndNewOnesLandOnTheSuccessor() throws Exception {
         Moved m = stopOwnerDuringLongConnections();
-        assertThat(FailoverLab.LongRun.count(m.report(), "completed")).as("every connection completes: %s", m.report())
-                .isEqualTo(CONNECTIONS);
-        assertThat(m.report()).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + m.owner() + " "),
-                "every connection was served by the old owner to its end");
-        assertThat(FailoverLab.LongRun.count(m.report6(), "completed")).as("over IPv6 too: %s", m.report6())
-                .isEqualTo(CONNECTIONS6);
+        assertCompletedOn(m.report(), m.owner(), CONNECTIONS);
+        assertCompletedOn(m.report6(), m.owner(), CONNECTIONS6);
         assertThat(m.freshConnectionServedBy()).as("a new connection during the drain").isEqualTo("echo-" + other(m.owner()));
         assertThat(m.exit()).as("the old owner exits cleanly after its last connection").isZero();
     }
@@ -98,9 +94,7 @@ class HandoverEndToEndTest {
         lab.startAgent(preferred);
         assertThat(awaitOwner(preferred)).as("the preferred node takes the VIP back").isTrue();
         List<String> report = run.await(Duration.ofSeconds(60));
-        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
-                .isEqualTo(CONNECTIONS);
-        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + interim + " "));
+        assertCompletedOn(report, interim, CONNECTIONS);
     }
 
     @Test
@@ -113,9 +107,7 @@ class HandoverEndToEndTest {
         CompletableFuture<String> drain = CompletableFuture.supplyAsync(() -> lab.floatlbOn(owner, "drain", "--timeout", "60s"));
         assertThat(awaitOwner(successor)).isTrue();
         List<String> report = run.await(Duration.ofSeconds(60));
-        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
-                .isEqualTo(CONNECTIONS);
-        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + owner + " "));
+        assertCompletedOn(report, owner, CONNECTIONS);
         assertThat(drain.get()).as("floatlb drain exits 0 once the connections ended").contains("drained in")
                 .contains(CONNECTIONS + " connection(s) kept on it to their end");
         assertThat(lab.floatlbOn(owner, "status")).containsPattern(owner + "\\s+drained");
@@ -140,22 +132,10 @@ class HandoverEndToEndTest {
         lab.editConfig(owner, c -> c.replace("\"" + FailoverLab.VIP + "/32\"", "\"" + LabNetwork.SUBNET + "110/32\""));
         assertThat(awaitOwner(successor)).as("the VIP moves to the node that still has it").isTrue();
         List<String> report = run.await(Duration.ofSeconds(60));
-        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
-                .isEqualTo(CONNECTIONS);
-        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + owner + " "));
+        assertCompletedOn(report, owner, CONNECTIONS);
         assertThat(awaitAddressGone(owner)).as("the removed VIP's address goes once its connections ended").isTrue();
     }
 
-    private boolean awaitAddressGone(String node) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < until) {
-            if (!lab.network().run(node, "ip", "-o", "addr", "show").contains(" " + FailoverLab.VIP + "/")) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 
     @Test
     @Order(5)
@@ -195,25 +175,25 @@ class HandoverEndToEndTest {
     }
 
     private boolean awaitOwner(String node) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < until) {
-            if (lab.owner().equals(node)) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return lab.awaitOwner(node, Duration.ofSeconds(15));
     }
 
     /** Waits (bounded) until floatlb's nftables table is there on a node, or gone. */
     private boolean awaitTable(String node, boolean present) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < until) {
-            if (lab.network().run(node, "nft", "list", "tables", "netdev").contains("floatlb") == present) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        return FailoverLab.within(Duration.ofSeconds(10),
+                () -> lab.network().run(node, "nft", "list", "tables", "netdev").contains("floatlb") == present);
+    }
+
+    private boolean awaitAddressGone(String node) throws Exception {
+        return FailoverLab.within(Duration.ofSeconds(10),
+                () -> !lab.network().run(node, "ip", "-o", "addr", "show").contains(" " + FailoverLab.VIP + "/"));
+    }
+
+    /** Every long connection completed all its exchanges, served by {@code node} to its end. */
+    private static void assertCompletedOn(List<String> report, String node, int connections) {
+        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
+                .isEqualTo(connections);
+        assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + node + " "),
+                "served by " + node + " to its end");
     }
 }

@@ -67,7 +67,8 @@ class ClusterViewTest {
                 new NodeStatus("n3", false, "", false, java.util.List.of()),
                 new NodeStatus("n4", true, mine, false, java.util.List.of()));
         assertThat(StatusTable.render(view, true)).containsPattern("n2\\s+live\\s+other\\s+DRIFT\\s+127.0.0.10")
-                .containsPattern("n3\\s+down\\s+-\\s+-").contains("n1=1/1 n2=1/2 n3=1/1");
+                .containsPattern("n3\\s+down\\s+-\\s+-").contains("n1=1/1 n2=1/2 n3=1/1")
+                .as("what down means, under the nodes").contains("(down: no floatlb agent of that node is connected");
     }
 
     @Test
@@ -114,7 +115,7 @@ class ClusterViewTest {
         assertThat(view.services().get(0).owner()).isNull();
         String table = StatusTable.render(view, false);
         assertThat(table).startsWith("no ZooKeeper connection").contains("<unknown>").containsPattern("n2 +unknown")
-                .doesNotContain("live", "<none>");
+                .doesNotContain("live", "<none>", "(down:");
         assertThat(StatusJson.render(view)).contains("\"connected\" : false");
     }
 }

@@ -7,14 +7,13 @@ import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.daemon.NodeLock;
+import io.floatlb.failover.address.Commands;
+import io.floatlb.failover.address.VipPlumbing;
 import io.floatlb.failover.announce.Libpcap;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What {@code floatlb run} would refuse on this host although the file is valid: an
@@ -33,7 +32,7 @@ final class HostChecks {
         List<Finding> found = new ArrayList<>();
         for (L2Advertisement a : config.l2Advertisements().values()) {
             for (String itf : a.interfaces()) {
-                if (Names.isInterface(itf) && !Files.isDirectory(Path.of("/sys/class/net", itf))) {
+                if (Names.isInterface(itf) && !VipPlumbing.exists(itf)) {
                     found.add(new Finding(!remote, "l2-advertisements." + a.name() + ".interfaces: " + itf
                             + " does not exist on this host" + (remote ? "" : " ('ip link' lists its interfaces)")));
                 }
@@ -46,7 +45,7 @@ final class HostChecks {
             found.add(new Finding(true, "l2-advertisements: libpcap is not installed, so no VIP can be announced"
                     + " (apt-get install libpcap0.8)"));
         }
-        if (config.coordination().handover() && !config.l2Advertisements().isEmpty() && !onPath("nft")) {
+        if (config.coordination().handover() && !config.l2Advertisements().isEmpty() && !Commands.available("nft")) {
             found.add(new Finding(false, "coordination.handover: nft is not installed, so planned moves will reset"
                     + " established connections (apt-get install nftables)"));
         }
@@ -81,9 +80,4 @@ final class HostChecks {
         return found;
     }
 
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)))
-                || Files.isExecutable(Path.of("/usr/sbin", tool));
-    }
 }

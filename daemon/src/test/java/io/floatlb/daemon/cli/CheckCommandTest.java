@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -64,6 +65,52 @@ class CheckCommandTest {
             assertThat(code).isEqualTo(2);
             assertThat(err.toString().strip()).startsWith("floatlb echo: echo backend x cannot listen on " + where)
                     .doesNotContain("\tat ");
+        }
+    }
+
+    /** A config advertising on an interface this host lacks, for node {@code node}, serving {@code port}. */
+    private Path hostConfig(Path dir, String node, int port) throws IOException {
+        Path file = dir.resolve(node + ".conf");
+        Files.writeString(file, """
+                floatlb {
+                  node.name = %s
+                  address-pools.p.addresses = ["198.18.0.100/32"]
+                  l2-advertisements.a { address-pools = [p], interfaces = [flbnosuch0] }
+                  services.web { address-pool = p, ports = [{ port = %d }], endpoints = [{ address = "198.18.0.11", node = %s }] }
+                }
+                """.formatted(node, port, node));
+        return file;
+    }
+
+    @Test
+    void aMissingInterfaceIsAnErrorHereAndAWarningForAnotherHost(@TempDir Path dir) throws IOException {
+        Path file = hostConfig(dir, "n1", 8080);
+        assertThat(run("check", "-c", file.toString())).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ": l2-advertisements.a.interfaces: flbnosuch0 does not exist on this host");
+        err.getBuffer().setLength(0);
+        assertThat(run("check", "--remote", "-c", file.toString())).as(err.toString()).isZero();
+        assertThat(err.toString()).contains(file + ": warning: l2-advertisements.a.interfaces: flbnosuch0 does not exist");
+        err.getBuffer().setLength(0);
+        assertThat(run("check", "--for-node", "n2", "-c", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("node.name is 'n1', not 'n2' (--for-node)");
+    }
+
+    /** The running agent of the node holds its own ports: check says it did not look, instead of refusing them. */
+    @Test
+    void portsAreNotCheckedWhileTheNodesAgentRuns(@TempDir Path dir) throws IOException {
+        String node = "check-held-" + ProcessHandle.current().pid();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.10"))) {
+            Path file = dir.resolve("held.conf");
+            Files.writeString(file, "floatlb { node.name = " + node + ", services.web { vip = \"127.0.0.10\", ports = [{ port = "
+                    + taken.getLocalPort() + " }], endpoints = [{ address = \"127.0.0.11\", node = " + node + " }] } }");
+            assertThat(run("check", "-c", file.toString())).isEqualTo(1);
+            assertThat(err.toString()).contains("is already taken by another process on this host");
+            err.getBuffer().setLength(0);
+            try (io.floatlb.daemon.NodeLock agent = io.floatlb.daemon.NodeLock.acquire(node)) {
+                assertThat(run("check", "-c", file.toString())).as(err.toString()).isZero();
+                assertThat(err.toString()).contains("warning: ports not checked: the agent of node '" + node + "' runs")
+                        .doesNotContain("is already taken");
+            }
         }
     }
 }

@@ -78,6 +78,50 @@ class AdminApiTest {
         }
     }
 
+    /** The file watcher applied an edit first: the operator's reload says so instead of a bare "unchanged". */
+    @Test
+    void aReloadAfterTheWatcherSaysWhenTheFileWasApplied() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            node.replaceConfig(node.config("cluster", 21, 22).replace("drain-timeout = 2s", "drain-timeout = 3s"));
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!node.service.node().agent().config().drainTimeout().equals(Duration.ofSeconds(3))
+                    && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(node.admin("POST", "/reload").body())
+                    .matches("unchanged: .* is what runs already \\(applied at \\d\\d:\\d\\d:\\d\\d on file changed\\)\\n");
+        }
+    }
+
+    /** Maintenance through the API: the node says it drains, hands its VIP over (to nobody here), and comes back. */
+    @Test
+    void drainAndUndrainThroughTheApi() throws Exception {
+        try (RunningNode node = new RunningNode(dir, 21, 22)) {
+            assertThat(node.admin("POST", "/drain?node=nosuch").statusCode()).isEqualTo(400);
+            assertThat(node.admin("GET", "/drain-progress").body()).startsWith("state=live vips=1 ");
+            HttpResponse<String> drain = node.admin("POST", "/drain");
+            assertThat(drain.statusCode()).isEqualTo(200);
+            assertThat(drain.body()).startsWith("node node1 draining");
+            assertThat(awaitBody(node, "/drain-progress", "state=drained vips=0 handovers=0 connections=0"))
+                    .as("the only node gives its VIP up").isTrue();
+            assertThat(node.admin("POST", "/drain").body()).contains("was already marked drained");
+            assertThat(node.admin("GET", "/status?o=table").body()).containsPattern("node1\\s+drained");
+            assertThat(node.admin("POST", "/undrain").body()).startsWith("node node1 undrained");
+            assertThat(awaitBody(node, "/drain-progress", "state=live vips=1 ")).as("it takes its VIP back").isTrue();
+        }
+    }
+
+    private static boolean awaitBody(RunningNode node, String path, String prefix) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until) {
+            if (node.admin("GET", path).body().startsWith(prefix)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
     @Test
     void slowAndHalfOpenClientsNeverBlockTheApi() throws Exception {
         try (RunningNode node = new RunningNode(dir, 21, 22)) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ public final class BackendPool {
     /** By the VIP port a client came in on, so a listener kept across a reload finds its new targets. */
     private final Map<Integer, List<Target>> targetsByPort = new LinkedHashMap<>();
     private final Map<Target, TargetStats> stats = new LinkedHashMap<>();
+    /** Made once per target, so a proxied connection allocates nothing to be heard. */
+    private final Map<Target, Relay.Silence> silences = new HashMap<>();
     private final List<Consumer<BackendPool>> healthListeners = new CopyOnWriteArrayList<>();
 
     public BackendPool(ServiceConfig service, String node) {
@@ -48,7 +51,23 @@ public final class BackendPool {
         for (PortMapping port : service.ports()) {
             List<Target> targets = ForwardingPolicy.targets(service, port, node);
             targetsByPort.put(port.port(), targets);
-            targets.forEach(t -> stats.put(t, carried.getOrDefault(t.hostPort(), new TargetStats())));
+            targets.forEach(t -> {
+                stats.put(t, carried.getOrDefault(t.hostPort(), new TargetStats()));
+                silences.put(t, new Relay.Silence() {
+                    @Override
+                    public void heard() {
+                        AtomicInteger inARow = stats.get(t).silentInARow;
+                        if (inARow.get() != 0) {
+                            inARow.set(0); // written only when it changes: read on every connection, from every loop
+                        }
+                    }
+
+                    @Override
+                    public void closedSilently() {
+                        BackendPool.this.closedSilently(t);
+                    }
+                });
+            });
         }
     }
 
@@ -120,7 +139,7 @@ public final class BackendPool {
      * proxy's address. Health checks cannot see it, so it is counted, and said in one line
      * when it happens {@link #SILENT_IN_A_ROW} times in a row (then every 1000th time).
      */
-    void closedSilently(Target t) {
+    private void closedSilently(Target t) {
         TargetStats s = stats(t);
         s.closedSilently.increment();
         int inARow = s.silentInARow.incrementAndGet();
@@ -132,9 +151,9 @@ public final class BackendPool {
         }
     }
 
-    /** The target sent something: a silent close after this is a new story. */
-    void heard(Target t) {
-        stats(t).silentInARow.set(0);
+    /** How a relay from the target tells that it heard from it, or that it ended without a byte. */
+    Relay.Silence silence(Target t) {
+        return silences.get(t);
     }
 
     /** The proxy could not connect: counted apart from checks, and a failed check too (passive marking). */

@@ -71,17 +71,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture connect = service.transport().client(client.eventLoop(), target.endpoint().address())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new Relay(client, idle, stats.bytesFromBackend, new Relay.Silence() {
-                    @Override
-                    public void heard() {
-                        pool.heard(target);
-                    }
-
-                    @Override
-                    public void closedSilently() {
-                        pool.closedSilently(target);
-                    }
-                }))
+                .handler(new Relay(client, idle, stats.bytesFromBackend, pool.silence(target)))
                 .connect(target.hostPort().toSocketAddress());
         connect.addListener(f -> {
             if (f.isSuccess()) {

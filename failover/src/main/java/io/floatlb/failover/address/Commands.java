@@ -3,9 +3,12 @@ package io.floatlb.failover.address;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs system tools with an argument array, never through a shell; every run ends within 10 s. */
 public final class Commands {
@@ -15,6 +18,15 @@ public final class Commands {
     private Commands() {}
 
     public record Result(int exit, String output) {}
+
+    /**
+     * Whether a tool can be run: an executable of that name on the PATH, or in /usr/sbin, where
+     * Debian puts ip and nft and where a plain user's PATH does not look.
+     */
+    public static boolean available(String tool) {
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")), Stream.of("/usr/sbin"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    }
 
     public static Result run(List<String> argv) {
         return run(argv, null);

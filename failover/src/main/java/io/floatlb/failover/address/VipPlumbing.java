@@ -87,10 +87,15 @@ public final class VipPlumbing implements AddressPlumbing {
             if (!Names.isInterface(itf)) {
                 throw new IllegalArgumentException("'" + itf + "' is not an interface name");
             }
-            if (!Files.isDirectory(Path.of("/sys/class/net", itf))) {
+            if (!exists(itf)) {
                 throw new IllegalStateException("interface " + itf + " (from l2-advertisements) does not exist on this host");
             }
         }
+    }
+
+    /** Whether this host has the interface (a validated name). */
+    public static boolean exists(String itf) {
+        return Files.isDirectory(Path.of("/sys/class/net", itf));
     }
 
     private void silenceKernelArp(String scope) {

@@ -20,7 +20,8 @@ public final class Libpcap {
 
     /** Whether the system has a libpcap pcap4j can load. */
     public static boolean present() {
-        return System.getProperty(PROPERTY) != null || CANDIDATES.stream().anyMatch(p -> Files.exists(Path.of(p)));
+        String chosen = System.getProperty(PROPERTY);
+        return chosen != null ? Files.exists(Path.of(chosen)) : CANDIDATES.stream().anyMatch(p -> Files.exists(Path.of(p)));
     }
 
     public static void locate() {

@@ -7,6 +7,7 @@ import io.floatlb.failover.membership.Membership;
 import io.floatlb.failover.zk.ClusterPaths;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ final class FlowForwarding {
     private final NftTable nft;
     private final HandoverCounts counts;
     private final Map<InetAddress, Adopted> adopted = new LinkedHashMap<>();
+    /** One watcher per VIP: ZooKeeper keeps a watcher once per path, so re-reads never pile watches up. */
+    private final Map<InetAddress, CuratorWatcher> watchers = new HashMap<>();
     private final Function<String, List<HandoverOffer.Interfaced>> addresses;
     private volatile Function<InetAddress, List<String>> interfaces;
     /** What {@link #adopted} forwards, for readers on other threads. */
@@ -77,11 +80,11 @@ final class FlowForwarding {
     /** Reads the offer and watches it; {@code then} (the create, or nothing) runs after, always. */
     private void read(InetAddress vip, Runnable then) {
         try {
-            zk.getData().usingWatcher((CuratorWatcher) e -> onElection(() -> {
-                if (adopted.containsKey(vip)) {
-                    read(vip, () -> { });
+            zk.getData().usingWatcher(watchers.computeIfAbsent(vip, v -> e -> onElection(() -> {
+                if (adopted.containsKey(v)) {
+                    read(v, () -> { });
                 }
-            })).inBackground((c, e) -> onElection(() -> {
+            }))).inBackground((c, e) -> onElection(() -> {
                 try {
                     answered(vip, e);
                 } catch (RuntimeException bug) {

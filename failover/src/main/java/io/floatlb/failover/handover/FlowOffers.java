@@ -79,7 +79,12 @@ final class FlowOffers {
 
     void offer(InetAddress vip) {
         List<String> itfs = interfaces.apply(vip);
-        Set<Flow> flows = limited(vip, source.flows(vip));
+        Set<Flow> all = source.flows(vip);
+        Set<Flow> flows = capped(all);
+        if (flows.size() < all.size()) {
+            log.warn("hand-over of VIP {}: {} connections, only {} can be offered; the rest will be reset",
+                    IpAddresses.format(vip), all.size(), HandoverOffer.MAX_FLOWS);
+        }
         if (itfs.isEmpty() || flows.isEmpty()) {
             return; // nothing to keep: no connection, or a VIP no LAN is told about
         }
@@ -113,13 +118,10 @@ final class FlowOffers {
         }
     }
 
-    private Set<Flow> limited(InetAddress vip, Set<Flow> flows) {
-        if (flows.size() <= HandoverOffer.MAX_FLOWS) {
-            return flows;
-        }
-        log.warn("hand-over of VIP {}: {} connections, only {} can be offered; the rest will be reset",
-                IpAddresses.format(vip), flows.size(), HandoverOffer.MAX_FLOWS);
-        return flows.stream().limit(HandoverOffer.MAX_FLOWS).collect(Collectors.toUnmodifiableSet());
+    /** At most what one offer carries (said once, when the offer is made, not at every tick). */
+    private static Set<Flow> capped(Set<Flow> flows) {
+        return flows.size() <= HandoverOffer.MAX_FLOWS ? flows
+                : flows.stream().limit(HandoverOffer.MAX_FLOWS).collect(Collectors.toUnmodifiableSet());
     }
 
     /** This node owns the VIP again: its connections are local once more, and no one forwards them. */
@@ -141,7 +143,7 @@ final class FlowOffers {
         long now = System.nanoTime();
         for (InetAddress vip : List.copyOf(offered.keySet())) {
             Offered o = offered.get(vip);
-            Set<Flow> flows = limited(vip, source.flows(vip));
+            Set<Flow> flows = capped(source.flows(vip));
             if (now - o.deadline >= 0) {
                 // Past the deadline the connections were closed here or are about to be.
                 offered.remove(vip);
@@ -187,11 +189,6 @@ final class FlowOffers {
             deleted.complete(null);
         }
         return deleted;
-    }
-
-    /** Offers still open (their flows still being served here). */
-    int pending() {
-        return offered.size();
     }
 
     /**

@@ -17,7 +17,7 @@ public interface Handover {
     /** This node no longer owns the VIP: forwarding its old owner's flows is for the next owner. */
     void dropped(InetAddress vip);
 
-    /** Hand-over off: releases offer nothing, acquisitions go ahead at once. */
+    /** No hand-over at all, for an election on its own (its tests): releases offer nothing, acquisitions go on at once. */
     Handover NONE = new Handover() {
         @Override
         public void offer(InetAddress vip) { }
