@@ -9,7 +9,7 @@ import io.floatlb.daemon.Agent;
 import io.floatlb.daemon.NodeRuntime;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -27,7 +27,9 @@ public final class ConfigReloader {
     private final NodeRuntime node;
     private final LongAdder applied = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private LocalTime lastApplied;
+    /** LocalTime.toString drops the seconds when they are :00, which reads like another format. */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private String lastApplied;
     private String lastTrigger;
 
     public ConfigReloader(Path file, NodeRuntime node) {
@@ -72,7 +74,7 @@ public final class ConfigReloader {
             return new Outcome(Result.FAILED, List.of("failed: " + e.getMessage() + " (nothing was reloaded)"));
         }
         applied.increment();
-        lastApplied = LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
+        lastApplied = LocalTime.now().format(CLOCK);
         lastTrigger = trigger;
         v.warnings().forEach(w -> log.warn("{}", w));
         log.info("reload ({}) of {} applied: {}", trigger, file, r);

@@ -52,6 +52,7 @@ public final class Membership implements AutoCloseable {
     private volatile boolean markedAtStart;
     private volatile boolean cacheReady;
     private PersistentNode member;
+    private static final long CREATE_WAIT_MILLIS = 2_000;
 
     /**
      * @param exec the election's single thread: every callback of this class runs on it
@@ -274,6 +275,9 @@ public final class Membership implements AutoCloseable {
         closing = true;
         if (member != null && connected()) {
             try {
+                // A create still in flight would answer after the client closed and fail its
+                // clean-up delete loudly; the wait is bounded, the session removes the znode anyway.
+                member.waitForInitialCreate(CREATE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 member.close();
             } catch (Exception e) {
                 log.debug("member znode close: {}", e.toString());
