@@ -91,9 +91,17 @@ public final class Membership implements AutoCloseable {
         changeListeners.add(listener);
     }
 
+    /**
+     * Listeners hear nothing before the cache's first load is complete: a view with the VIPs
+     * but not yet every member would let the election, or a hand-over's live-member check,
+     * judge on half a cluster.
+     */
     private void changed() {
         if (draining() != mine.draining()) {
             stateChanged();
+        }
+        if (!cacheReady) {
+            return;
         }
         changeListeners.forEach(Runnable::run);
     }

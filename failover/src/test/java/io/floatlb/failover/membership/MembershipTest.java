@@ -1,0 +1,66 @@
+package io.floatlb.failover.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floatlb.core.config.ConfigLoader;
+import io.floatlb.core.config.FloatlbConfig;
+import io.floatlb.core.election.MemberState;
+import io.floatlb.failover.zk.ClusterPaths;
+import io.floatlb.failover.zk.ContactLease;
+import io.floatlb.failover.zk.CoordinationClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+
+/** A node's view of the cluster over a real ZooKeeper. */
+class MembershipTest {
+    private static final int OTHERS = 300;
+
+    /**
+     * A node that starts into a populated cluster must not decide (elect, check a hand-over's
+     * author) on the part of the tree its cache has loaded so far.
+     */
+    @Test
+    void listenersHearOnlyAWholeView() throws Exception {
+        try (TestingServer server = new TestingServer(true)) {
+            FloatlbConfig config = ConfigLoader.parseString("""
+                    floatlb { node.name = me, coordination.zookeeper = "%s",
+                              services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
+                    """.formatted(server.getConnectString()), "me.conf").config();
+            CuratorFramework others = CoordinationClient.create(config.coordination(), server.getConnectString());
+            CuratorFramework zk = CoordinationClient.create(config.coordination(), server.getConnectString());
+            ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+            try {
+                CoordinationClient.awaitConnected(others, 10_000);
+                for (int i = 0; i < OTHERS; i++) {
+                    others.create().creatingParentsIfNeeded().forPath(ClusterPaths.member("n" + i),
+                            MemberCodec.encode(new MemberState("n" + i, "d", Map.of())));
+                }
+                CoordinationClient.awaitConnected(zk, 10_000);
+                ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
+                Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()));
+                List<Integer> seen = new CopyOnWriteArrayList<>();
+                m.onChange(() -> seen.add((int) m.members().keySet().stream().filter(n -> !n.equals("me")).count()));
+                m.start();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (seen.isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(seen).as("what each change showed of the %d other members", OTHERS)
+                        .isNotEmpty().allMatch(n -> n == OTHERS);
+                m.close();
+            } finally {
+                exec.shutdownNow();
+                zk.close();
+                others.close();
+            }
+        }
+    }
+}
