@@ -130,6 +130,26 @@ public final class FailoverLab implements AutoCloseable {
         agents.put(node, net.start(node, Jvm.floatlb("run", "-c", conf.toString()), dir.resolve(node + ".log")));
     }
 
+    /**
+     * The agents' last ownership and hand-over lines, node by node: what a failed assertion
+     * shows, since the lab's logs are deleted with it.
+     */
+    public String events() {
+        StringBuilder b = new StringBuilder();
+        for (String node : NODES) {
+            Path log = dir.resolve(node + ".log");
+            try {
+                List<String> lines = Files.exists(log) ? Files.readAllLines(log).stream()
+                        .filter(l -> l.matches(".*(acquired|released|hand-over|joined|stopped|WARN|ERROR).*")).toList()
+                        : List.of();
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> b.append(node).append(": ").append(l).append('\n'));
+            } catch (IOException e) {
+                b.append(node).append(": log unreadable: ").append(e.getMessage()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** SIGTERM, as systemd would: the agent hands its VIPs over, drains and exits. */
     public void stopAgent(String node) {
         stopAgent(node, Duration.ofSeconds(10));

@@ -190,9 +190,9 @@ class HandoverEndToEndTest {
     }
 
     /** Every long connection completed all its exchanges, served by {@code node} to its end. */
-    private static void assertCompletedOn(List<String> report, String node, int connections) {
-        assertThat(FailoverLab.LongRun.count(report, "completed")).as("every connection completes: %s", report)
-                .isEqualTo(connections);
+    private void assertCompletedOn(List<String> report, String node, int connections) {
+        assertThat(FailoverLab.LongRun.count(report, "completed"))
+                .as("every connection completes: %s%nagents:%n%s", report, lab.events()).isEqualTo(connections);
         assertThat(report).filteredOn(l -> l.startsWith("conn ")).allMatch(l -> l.contains(" echo-" + node + " "),
                 "served by " + node + " to its end");
     }

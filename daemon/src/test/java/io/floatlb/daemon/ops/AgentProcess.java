@@ -63,6 +63,15 @@ final class AgentProcess implements AutoCloseable {
         return await(text, 1, seconds);
     }
 
+    /** The process's threads now (jcmd Thread.print), for a failure message about a hang. */
+    String threads() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        String dump = new String(p.getInputStream().readAllBytes());
+        return p.waitFor(10, TimeUnit.SECONDS) ? dump : "(jcmd did not answer within 10 s)";
+    }
+
     long pid() {
         return process.pid();
     }

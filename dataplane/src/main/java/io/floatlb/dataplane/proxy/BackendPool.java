@@ -37,8 +37,8 @@ public final class BackendPool {
     /** By the VIP port a client came in on, so a listener kept across a reload finds its new targets. */
     private final Map<Integer, List<Target>> targetsByPort = new LinkedHashMap<>();
     private final Map<Target, TargetStats> stats = new LinkedHashMap<>();
-    /** Made once per target, so a proxied connection allocates nothing to be heard. */
-    private final Map<Target, Relay.Silence> silences = new HashMap<>();
+    /** Made once per target, so a proxied connection allocates nothing to be counted and heard. */
+    private final Map<Target, Relay.Side> sides = new HashMap<>();
     private final List<Consumer<BackendPool>> healthListeners = new CopyOnWriteArrayList<>();
 
     public BackendPool(ServiceConfig service, String node) {
@@ -53,7 +53,19 @@ public final class BackendPool {
             targetsByPort.put(port.port(), targets);
             targets.forEach(t -> {
                 stats.put(t, carried.getOrDefault(t.hostPort(), new TargetStats()));
-                silences.put(t, new Relay.Silence() {
+                sides.put(t, new Relay.Side() {
+                    @Override
+                    public void opened() {
+                        TargetStats s = stats.get(t);
+                        s.active.incrementAndGet();
+                        s.connections.increment();
+                    }
+
+                    @Override
+                    public void closed() {
+                        stats.get(t).active.decrementAndGet();
+                    }
+
                     @Override
                     public void heard() {
                         AtomicInteger inARow = stats.get(t).silentInARow;
@@ -123,16 +135,6 @@ public final class BackendPool {
         return stats.get(t);
     }
 
-    public void opened(Target t) {
-        TargetStats s = stats(t);
-        s.active.incrementAndGet();
-        s.connections.increment();
-    }
-
-    public void closed(Target t) {
-        stats(t).active.decrementAndGet();
-    }
-
     /**
      * The target closed a proxied connection before sending a byte, while the client still
      * talked: what a server does that does not expect the PROXY header, or refuses the
@@ -151,9 +153,9 @@ public final class BackendPool {
         }
     }
 
-    /** How a relay from the target tells that it heard from it, or that it ended without a byte. */
-    Relay.Silence silence(Target t) {
-        return silences.get(t);
+    /** How a relay from the target counts its connections and tells whether it heard from it. */
+    Relay.Side side(Target t) {
+        return sides.get(t);
     }
 
     /** The proxy could not connect: counted apart from checks, and a failed check too (passive marking). */

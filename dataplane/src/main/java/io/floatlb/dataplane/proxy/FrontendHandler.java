@@ -5,6 +5,7 @@ import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.select.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: picks a target, connects to it on the client's own event loop
- * (no thread hop, no locks), retries the next target when a connect fails, then hands both
- * channels to {@link Relay}. What the client sends while the backend connects waits here,
- * up to {@link #EARLY_LIMIT} bytes; past that the client is not read until it can be relayed.
+ * One client connection: picks a target, connects to it on the client's own event loop as
+ * soon as the client is accepted (no thread hop, no locks, no bootstrap), retries the next
+ * target when a connect fails, then relays. What the client sends while the backend
+ * connects waits here, up to {@link #EARLY_LIMIT} bytes; past that the client is not read
+ * until it can be relayed. The handler stays in the pipeline for the connection's life: it
+ * hands reads to its {@link Relay} once connected rather than replacing itself.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
@@ -32,11 +35,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ServiceProxy service;
     private final int port;
     private Route route;
-    private final List<Target> tried = new ArrayList<>(2);
-    private final List<Object> early = new ArrayList<>(1);
+    private boolean admitted;
+    /** Targets that failed this client; made on the first failure only. */
+    private List<Target> tried;
+    private List<Object> early;
     private int earlyBytes;
     private boolean clientDoneSending;
     private IdleTimeout idle;
+    /** From the client to the backend, once connected. */
+    private Relay relay;
 
     FrontendHandler(ServiceProxy service, int port) {
         this.service = service;
@@ -50,62 +57,72 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        admitted = true;
         idle = new IdleTimeout(ctx.channel(), route.config().limits().idleTimeout().toNanos());
         idle.start();
         connectNext(ctx.channel());
     }
 
     private void connectNext(Channel client) {
-        InetSocketAddress clientAddress = (InetSocketAddress) client.remoteAddress();
         BackendPool pool = route.pool();
-        Optional<Target> choice = pool.choose(port, clientAddress.getAddress(), tried);
+        Optional<Target> choice = pool.choose(port, ((InetSocketAddress) client.remoteAddress()).getAddress(),
+                tried == null ? List.of() : tried);
         if (choice.isEmpty()) {
-            log.debug("{}:{}: no healthy endpoint for {} (tried {})", route.config().name(), port, clientAddress, tried);
+            log.debug("{}:{}: no healthy endpoint for {} (tried {})", route.config().name(), port,
+                    client.remoteAddress(), tried);
             client.close();
             return;
         }
         Target target = choice.get();
         TargetStats stats = pool.stats(target);
-        tried.add(target);
         ProxyLimits limits = route.config().limits();
-        ChannelFuture connect = service.transport().client(client.eventLoop(), target.endpoint().address())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(new Relay(client, idle, stats.bytesFromBackend, pool.silence(target)))
-                .connect(target.hostPort().toSocketAddress());
+        Channel backend = service.transport().socketTo(target.endpoint().address());
+        ChannelConfig config = backend.config();
+        config.setConnectTimeoutMillis((int) limits.connectTimeout().toMillis());
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        if (route.config().proxyProtocol() != ProxyProtocol.OFF) {
+            backend.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
+        }
+        backend.pipeline().addLast(new Relay(client, idle, stats.bytesFromBackend, pool.side(target)));
+        // Registering with the loop this runs on is done before register returns.
+        ChannelFuture registered = client.eventLoop().register(backend);
+        ChannelFuture connect = registered.isSuccess() ? backend.connect(target.hostPort().toSocketAddress()) : registered;
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                connected(client, connect.channel(), pool, target, stats);
+                connected(client, backend, stats);
+                return;
+            }
+            backend.close(); // a failed connect leaves the socket open (Bootstrap would close it)
+            pool.connectFailed(target, "connect failed: " + f.cause().getMessage());
+            if (tried == null) {
+                tried = new ArrayList<>(2);
+            }
+            tried.add(target);
+            if (client.isActive() && tried.size() <= limits.retries()) {
+                connectNext(client);
             } else {
-                pool.connectFailed(target, "connect failed: " + f.cause().getMessage());
-                if (client.isActive() && tried.size() <= limits.retries()) {
-                    connectNext(client);
-                } else {
-                    client.close();
-                }
+                client.close();
             }
         });
     }
 
-    private void connected(Channel client, Channel backend, BackendPool pool, Target target, TargetStats stats) {
+    private void connected(Channel client, Channel backend, TargetStats stats) {
         if (!client.isActive()) {
             backend.close();
             return;
         }
-        pool.opened(target);
-        backend.closeFuture().addListener(f -> pool.closed(target));
         ProxyProtocol pp = route.config().proxyProtocol();
         if (pp != ProxyProtocol.OFF) {
-            backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
             backend.write(ProxyHeader.of(pp, (InetSocketAddress) client.remoteAddress(),
                     (InetSocketAddress) client.localAddress()), backend.voidPromise());
-            backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
         }
-        early.forEach(msg -> backend.write(msg, backend.voidPromise()));
-        early.clear();
+        if (early != null) {
+            early.forEach(msg -> backend.write(msg, backend.voidPromise()));
+            early = null;
+            stats.bytesToBackend.add(earlyBytes);
+        }
         backend.flush();
-        stats.bytesToBackend.add(earlyBytes);
-        client.pipeline().replace(this, "relay", new Relay(backend, idle, stats.bytesToBackend, Relay.Silence.IGNORED));
+        relay = new Relay(backend, idle, stats.bytesToBackend, Relay.Side.IGNORED);
         if (clientDoneSending) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         } else {
@@ -115,6 +132,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (relay != null) {
+            relay.channelRead(ctx, msg);
+            return;
+        }
+        if (early == null) {
+            early = new ArrayList<>(1);
+        }
         early.add(msg);
         earlyBytes += msg instanceof ByteBuf b ? b.readableBytes() : 0;
         if (earlyBytes >= EARLY_LIMIT) {
@@ -123,8 +147,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.channelReadComplete(ctx);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.channelWritabilityChanged(ctx);
+        }
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (relay != null) {
+            relay.userEventTriggered(ctx, evt);
+        } else if (evt instanceof ChannelInputShutdownEvent) {
             clientDoneSending = true;
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -133,14 +173,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
-        ctx.fireChannelInactive();
+        if (admitted) {
+            service.left();
+            idle.cancel();
+        }
+        if (relay != null) {
+            relay.channelInactive(ctx);
+        } else if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client {} closed while connecting: {}", ctx.channel(), cause.toString());
+        log.debug("client {} closed: {}", ctx.channel(), cause.toString());
         ctx.close();
     }
 }

@@ -24,7 +24,11 @@ final class IdleTimeout implements Runnable {
     void start() {
         lastActivity = System.nanoTime();
         arm(timeoutNanos);
-        client.closeFuture().addListener(f -> timer.cancel(false));
+    }
+
+    /** The connection ended: on the client's loop, so no listener on its close is needed. */
+    void cancel() {
+        timer.cancel(false);
     }
 
     void touch() {

@@ -15,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies bytes from its channel to the peer. Backpressure: when the peer's outbound buffer
- * passes its high-water mark this side stops reading until the peer drains, so a slow
- * reader holds at most one buffer's worth in the proxy. Half-close: an EOF on this side
- * becomes a FIN on the peer once everything before it is written.
+ * Copies bytes from its channel to the peer. Backpressure: as soon as a read takes the
+ * peer's outbound buffer past its high-water mark (checked on every read, not only at the
+ * end of a read burst) this side stops reading until the peer drains, so a slow reader
+ * holds at most the high-water mark plus the read that crossed it in the proxy.
+ * Half-close: an EOF on this side becomes a FIN on the peer once everything before it is
+ * written.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -26,12 +28,19 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final IdleTimeout idle;
     private final LongAdder bytes;
-    private final Silence silence;
+    private final Side side;
     private boolean heard;
 
-    /** What a relay tells about its side ending before it said anything while the peer still talked. */
-    interface Silence {
-        Silence IGNORED = new Silence() { };
+    /**
+     * What a relay tells of its side: that it opened and closed (a target's open
+     * connections), whether it sent anything before it ended while the peer still talked.
+     */
+    interface Side {
+        Side IGNORED = new Side() { };
+
+        default void opened() { }
+
+        default void closed() { }
 
         default void heard() { }
 
@@ -40,13 +49,19 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     /**
      * @param bytes counts what this side reads (and passes on)
-     * @param silence hears whether this side sent anything before it ended
+     * @param side hears this side open, talk and end
      */
-    Relay(Channel peer, IdleTimeout idle, LongAdder bytes, Silence silence) {
+    Relay(Channel peer, IdleTimeout idle, LongAdder bytes, Side side) {
         this.peer = peer;
         this.idle = idle;
         this.bytes = bytes;
-        this.silence = silence;
+        this.side = side;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        side.opened();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -56,10 +71,16 @@ final class Relay extends ChannelInboundHandlerAdapter {
         }
         if (!heard) {
             heard = true;
-            silence.heard();
+            side.heard();
         }
         if (peer.isActive()) {
             peer.write(msg, peer.voidPromise());
+            if (!peer.isWritable()) {
+                // Stop first: the flush may make the peer writable again, and its writability
+                // event must find reading stopped to start it again.
+                ctx.channel().config().setAutoRead(false);
+                peer.flush();
+            }
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -112,6 +133,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         endedSilently();
+        side.closed();
         closeOnFlush(peer);
     }
 
@@ -119,7 +141,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     private void endedSilently() {
         if (!heard && peer.isActive() && !((DuplexChannel) peer).isInputShutdown()) {
             heard = true;
-            silence.closedSilently();
+            side.closedSilently();
         }
     }
 

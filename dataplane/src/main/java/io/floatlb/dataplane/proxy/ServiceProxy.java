@@ -108,8 +108,12 @@ public final class ServiceProxy {
         }
         accepted.increment();
         clients.add(client);
-        client.closeFuture().addListener(f -> active.decrementAndGet());
         return true;
+    }
+
+    /** An admitted client's connection ended. */
+    void left() {
+        active.decrementAndGet();
     }
 
     /** Closes the listeners: new clients are refused, established ones carry on. */

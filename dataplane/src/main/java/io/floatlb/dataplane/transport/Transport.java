@@ -317,6 +317,15 @@ public final class Transport implements AutoCloseable {
         return f.channel();
     }
 
+    /**
+     * A socket for a connection to an address of {@code target}'s family, not registered
+     * yet: a proxied connection registers it on its client's event loop, with no bootstrap
+     * built per connection.
+     */
+    public Channel socketTo(InetAddress target) {
+        return machinery.client(familyOf(target));
+    }
+
     /** A client bootstrap for connections to addresses of {@code target}'s family. */
     public Bootstrap client(EventLoopGroup group, InetAddress target) {
         SocketProtocolFamily family = familyOf(target);
