@@ -80,6 +80,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ChannelConfig config = backend.config();
         config.setConnectTimeoutMillis((int) limits.connectTimeout().toMillis());
         config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        Buffering.apply(config);
         if (route.config().proxyProtocol() != ProxyProtocol.OFF) {
             backend.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
         }

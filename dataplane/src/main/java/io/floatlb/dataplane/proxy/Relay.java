@@ -76,10 +76,14 @@ final class Relay extends ChannelInboundHandlerAdapter {
         if (peer.isActive()) {
             peer.write(msg, peer.voidPromise());
             if (!peer.isWritable()) {
-                // Stop first: the flush may make the peer writable again, and its writability
-                // event must find reading stopped to start it again.
-                ctx.channel().config().setAutoRead(false);
+                // Past the high-water mark: hand the kernel what it takes now, and stop reading
+                // only if that leaves the peer unwritable (its writable event starts reading
+                // again). Stopping on every crossing would stop and start a bulk transfer
+                // every 64 KiB.
                 peer.flush();
+                if (!peer.isWritable()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
             }
         } else {
             ReferenceCountUtil.release(msg);

@@ -117,8 +117,8 @@ class ProxyTest {
     /**
      * A backend pushes as fast as it can to a client that does not read: once every buffer
      * is full, what the proxy itself holds (all the backend wrote, less what sits in the
-     * kernel's queues of the four sockets) is at most one high-water mark (64 KiB) plus the
-     * one read that crossed it.
+     * kernel's queues of the four sockets) is at most one high-water mark plus the one read
+     * that crossed it.
      */
     @Test
     void aSlowReaderHoldsBackTheBackendInsteadOfFillingMemory() throws Exception {
@@ -150,7 +150,7 @@ class ProxyTest {
                 }
                 long inKernel = KernelQueues.bytes(fx.backendPort, fx.vip().getPort());
                 assertThat(written.get() - inKernel).as("bytes held in the proxy (%d written, %d in kernel queues)",
-                        written.get(), inKernel).isLessThanOrEqualTo(2 * 64 * 1024);
+                        written.get(), inKernel).isLessThanOrEqualTo(Buffering.HIGH_WATER + Buffering.MAX_READ);
                 // and the stream is intact once the client reads again
                 client.setSoTimeout(5000);
                 InputStream in = client.getInputStream();
