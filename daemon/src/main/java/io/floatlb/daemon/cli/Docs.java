@@ -52,7 +52,7 @@ public final class Docs {
         m.append(".SH EXIT STATUS\n0 success, 1 invalid input (bad configuration, bad option), 2 runtime failure.\n")
                 .append("Errors are one line on standard error: what failed, where, and what to do.\n");
         m.append(".SH ENVIRONMENT\n.TP\n.B FLOATLB_LOG_LEVEL\n")
-                .append("TRACE, DEBUG, INFO (default), WARN, ERROR or OFF.\n.TP\n.B FLOATLB_JAVA_OPTS\nJVM options.\n");
+                .append("TRACE, DEBUG, INFO (default), WARN, ERROR or OFF.\n.TP\n.B FLOATLB_JAVA_OPTS\nJVM options, after floatlb's own (G1, a 256 MiB heap); a collector named here replaces G1.\n");
         m.append(".SH FILES\n.TP\n.I /etc/floatlb/floatlb.conf\nthe node's configuration\n")
                 .append(".TP\n.I /lib/systemd/system/floatlb.service\nthe systemd unit\n");
         m.append(".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1),\n.BR nft (8)\n");
