@@ -24,8 +24,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
+import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
@@ -55,6 +58,8 @@ public final class Transport implements AutoCloseable {
      */
     public static final long LOOP_WAIT_MILLIS = 5_000;
 
+    private static final short BUFFER_GROUP = 0;
+
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -73,9 +78,28 @@ public final class Transport implements AutoCloseable {
                 return IoUring.unavailabilityCause();
             }
 
+            /**
+             * With a ring of provided buffers a connection waiting for data holds none: without
+             * it every idle connection keeps a receive buffer submitted, twice epoll's memory
+             * per idle session.
+             */
             @Override
             IoHandlerFactory handlers() {
-                return IoUringIoHandler.newFactory();
+                IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+                if (IoUring.isRegisterBufferRingSupported()) {
+                    config.setBufferRingConfig(IoUringBufferRingConfig.builder()
+                            .bufferGroupId(BUFFER_GROUP)
+                            .bufferRingSize((short) 1024)
+                            .batchSize(64)
+                            .allocator(new IoUringAdaptiveBufferRingAllocator())
+                            .build());
+                }
+                return IoUringIoHandler.newFactory(config);
+            }
+
+            @Override
+            boolean providedBuffers() {
+                return IoUring.isRegisterBufferRingSupported();
             }
 
             @Override
@@ -177,6 +201,11 @@ public final class Transport implements AutoCloseable {
 
         abstract ChannelOption<Boolean> freeBind();
 
+        /** Whether proxied sockets read into the loop's ring of provided buffers (io_uring). */
+        boolean providedBuffers() {
+            return false;
+        }
+
         boolean reusePort() {
             return this != NIO;
         }
@@ -251,6 +280,7 @@ public final class Transport implements AutoCloseable {
                 ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
                         .channelFactory(() -> machinery.server(family));
                 child.accept(b);
+                readsFromRing(b);
                 b.handler(new AcceptPause(acceptFailures));
                 bound.add(bind(b, where));
             } else {
@@ -261,6 +291,7 @@ public final class Transport implements AutoCloseable {
                             .option(UnixChannelOption.SO_REUSEPORT, true)
                             .option(machinery.freeBind(), freeBind);
                     child.accept(b);
+                    readsFromRing(b);
                     b.handler(new AcceptPause(acceptFailures));
                     Channel ch = bind(b, where);
                     bound.add(ch);
@@ -273,6 +304,13 @@ public final class Transport implements AutoCloseable {
             throw e;
         }
         return new Listening(bound);
+    }
+
+    /** Accepted sockets get their group of provided buffers before they are registered. */
+    private void readsFromRing(ServerBootstrap b) {
+        if (machinery.providedBuffers()) {
+            b.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        }
     }
 
     /**
@@ -323,7 +361,11 @@ public final class Transport implements AutoCloseable {
      * built per connection.
      */
     public Channel socketTo(InetAddress target) {
-        return machinery.client(familyOf(target));
+        Channel ch = machinery.client(familyOf(target));
+        if (machinery.providedBuffers()) {
+            ch.config().setOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        }
+        return ch;
     }
 
     /** A client bootstrap for connections to addresses of {@code target}'s family. */
