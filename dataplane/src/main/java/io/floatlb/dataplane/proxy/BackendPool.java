@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,35 +50,10 @@ public final class BackendPool {
         for (PortMapping port : service.ports()) {
             List<Target> targets = ForwardingPolicy.targets(service, port, node);
             targetsByPort.put(port.port(), targets);
-            targets.forEach(t -> {
-                stats.put(t, carried.getOrDefault(t.hostPort(), new TargetStats()));
-                sides.put(t, new Relay.Side() {
-                    @Override
-                    public void opened() {
-                        TargetStats s = stats.get(t);
-                        s.active.incrementAndGet();
-                        s.connections.increment();
-                    }
-
-                    @Override
-                    public void closed() {
-                        stats.get(t).active.decrementAndGet();
-                    }
-
-                    @Override
-                    public void heard() {
-                        AtomicInteger inARow = stats.get(t).silentInARow;
-                        if (inARow.get() != 0) {
-                            inARow.set(0); // written only when it changes: read on every connection, from every loop
-                        }
-                    }
-
-                    @Override
-                    public void closedSilently() {
-                        BackendPool.this.closedSilently(t);
-                    }
-                });
-            });
+            for (Target t : targets) { // two VIP ports may forward to one target
+                TargetStats s = stats.computeIfAbsent(t, k -> carried.getOrDefault(k.hostPort(), new TargetStats()));
+                sides.computeIfAbsent(t, k -> new TargetSide(k, s));
+            }
         }
     }
 
@@ -141,8 +115,7 @@ public final class BackendPool {
      * proxy's address. Health checks cannot see it, so it is counted, and said in one line
      * when it happens {@link #SILENT_IN_A_ROW} times in a row (then every 1000th time).
      */
-    private void closedSilently(Target t) {
-        TargetStats s = stats(t);
+    private void closedSilently(Target t, TargetStats s) {
         s.closedSilently.increment();
         int inARow = s.silentInARow.incrementAndGet();
         if (inARow == SILENT_IN_A_ROW || inARow % 1000 == 0) {
@@ -156,6 +129,40 @@ public final class BackendPool {
     /** How a relay from the target counts its connections and tells whether it heard from it. */
     Relay.Side side(Target t) {
         return sides.get(t);
+    }
+
+    /** One target's side of its proxied connections, holding its stats so a connection looks nothing up. */
+    private final class TargetSide implements Relay.Side {
+        private final Target target;
+        private final TargetStats stats;
+
+        TargetSide(Target target, TargetStats stats) {
+            this.target = target;
+            this.stats = stats;
+        }
+
+        @Override
+        public void opened() {
+            stats.active.incrementAndGet();
+            stats.connections.increment();
+        }
+
+        @Override
+        public void closed() {
+            stats.active.decrementAndGet();
+        }
+
+        @Override
+        public void heard() {
+            if (stats.silentInARow.get() != 0) {
+                stats.silentInARow.set(0); // written only when it changes: read on every connection, from every loop
+            }
+        }
+
+        @Override
+        public void closedSilently() {
+            BackendPool.this.closedSilently(target, stats);
+        }
     }
 
     /** The proxy could not connect: counted apart from checks, and a failed check too (passive marking). */

@@ -39,7 +39,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,145 +68,61 @@ public final class Transport implements AutoCloseable {
     private final EventLoopGroup workers;
     private final LongAdder acceptFailures = new LongAdder();
 
-    /** What differs between the kinds: event loops, socket classes, per-socket options. */
+    /**
+     * What differs between the kinds: event loops, socket classes, per-socket options. The
+     * native kinds open a socket of the target's family, not a dual-stack IPv6 one, which
+     * saves the kernel an address mapping and the process two system calls per connection.
+     */
     private enum Machinery {
-        IO_URING(TransportKind.IO_URING) {
-            @Override
-            boolean available() {
-                return IoUring.isAvailable();
-            }
-
-            @Override
-            Throwable unavailability() {
-                return IoUring.unavailabilityCause();
-            }
-
-            /**
-             * With a ring of provided buffers a connection waiting for data holds none: without
-             * it every idle connection keeps a receive buffer submitted, twice epoll's memory
-             * per idle session.
-             */
-            @Override
-            IoHandlerFactory handlers() {
-                IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
-                if (IoUring.isRegisterBufferRingSupported()) {
-                    config.setBufferRingConfig(IoUringBufferRingConfig.builder()
-                            .bufferGroupId(BUFFER_GROUP)
-                            .bufferRingSize((short) 1024)
-                            .batchSize(64)
-                            .allocator(new IoUringAdaptiveBufferRingAllocator())
-                            .build());
-                }
-                return IoUringIoHandler.newFactory(config);
-            }
-
-            @Override
-            boolean providedBuffers() {
-                return IoUring.isRegisterBufferRingSupported();
-            }
-
-            @Override
-            ServerChannel server(SocketProtocolFamily family) {
-                return new IoUringServerSocketChannel();
-            }
-
-            @Override
-            Channel client(SocketProtocolFamily family) {
-                return new IoUringSocketChannel();
-            }
-
-            @Override
-            ChannelOption<Boolean> freeBind() {
-                return IoUringChannelOption.IP_FREEBIND;
-            }
-        },
-        EPOLL(TransportKind.EPOLL) {
-            @Override
-            boolean available() {
-                return Epoll.isAvailable();
-            }
-
-            @Override
-            Throwable unavailability() {
-                return Epoll.unavailabilityCause();
-            }
-
-            @Override
-            IoHandlerFactory handlers() {
-                return EpollIoHandler.newFactory();
-            }
-
-            // A socket of the target's family, not a dual-stack IPv6 one, saves the kernel an
-            // address mapping and the process two system calls per connection.
-            @Override
-            ServerChannel server(SocketProtocolFamily family) {
-                return new EpollServerSocketChannel(family);
-            }
-
-            @Override
-            Channel client(SocketProtocolFamily family) {
-                return new EpollSocketChannel(family);
-            }
-
-            @Override
-            ChannelOption<Boolean> freeBind() {
-                return EpollChannelOption.IP_FREEBIND;
-            }
-        },
-        NIO(TransportKind.NIO) {
-            @Override
-            boolean available() {
-                return true;
-            }
-
-            @Override
-            Throwable unavailability() {
-                return null;
-            }
-
-            @Override
-            IoHandlerFactory handlers() {
-                return NioIoHandler.newFactory();
-            }
-
-            @Override
-            ServerChannel server(SocketProtocolFamily family) {
-                return new NioServerSocketChannel();
-            }
-
-            @Override
-            Channel client(SocketProtocolFamily family) {
-                return new NioSocketChannel();
-            }
-
-            /** NIO has neither SO_REUSEPORT groups nor IP_FREEBIND: one listener, accepted on one thread. */
-            @Override
-            ChannelOption<Boolean> freeBind() {
-                return null;
-            }
-        };
+        IO_URING(TransportKind.IO_URING, IoUring::isAvailable, IoUring::unavailabilityCause, Machinery::ringHandlers,
+                family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel(),
+                IoUringChannelOption.IP_FREEBIND, IoUring::isRegisterBufferRingSupported),
+        EPOLL(TransportKind.EPOLL, Epoll::isAvailable, Epoll::unavailabilityCause, EpollIoHandler::newFactory,
+                EpollServerSocketChannel::new, EpollSocketChannel::new, EpollChannelOption.IP_FREEBIND, () -> false),
+        /** NIO has neither SO_REUSEPORT groups nor IP_FREEBIND: one listener, accepted on one thread. */
+        NIO(TransportKind.NIO, () -> true, () -> null, NioIoHandler::newFactory,
+                family -> new NioServerSocketChannel(), family -> new NioSocketChannel(), null, () -> false);
 
         final TransportKind kind;
+        final BooleanSupplier available;
+        final Supplier<Throwable> unavailability;
+        final Supplier<IoHandlerFactory> handlers;
+        final Function<SocketProtocolFamily, ServerChannel> server;
+        final Function<SocketProtocolFamily, Channel> client;
+        final ChannelOption<Boolean> freeBind;
+        /** Whether proxied sockets read into the loop's ring of provided buffers (io_uring). */
+        final BooleanSupplier providedBuffers;
 
-        Machinery(TransportKind kind) {
+        Machinery(TransportKind kind, BooleanSupplier available, Supplier<Throwable> unavailability,
+                  Supplier<IoHandlerFactory> handlers, Function<SocketProtocolFamily, ServerChannel> server,
+                  Function<SocketProtocolFamily, Channel> client, ChannelOption<Boolean> freeBind,
+                  BooleanSupplier providedBuffers) {
             this.kind = kind;
+            this.available = available;
+            this.unavailability = unavailability;
+            this.handlers = handlers;
+            this.server = server;
+            this.client = client;
+            this.freeBind = freeBind;
+            this.providedBuffers = providedBuffers;
         }
 
-        abstract boolean available();
-
-        abstract Throwable unavailability();
-
-        abstract IoHandlerFactory handlers();
-
-        abstract ServerChannel server(SocketProtocolFamily family);
-
-        abstract Channel client(SocketProtocolFamily family);
-
-        abstract ChannelOption<Boolean> freeBind();
-
-        /** Whether proxied sockets read into the loop's ring of provided buffers (io_uring). */
-        boolean providedBuffers() {
-            return false;
+        /**
+         * With a ring of provided buffers a connection waiting for data holds none: without
+         * it every idle connection keeps a receive buffer submitted, twice epoll's memory
+         * per idle session.
+         */
+        private static IoHandlerFactory ringHandlers() {
+            IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+            if (IoUring.isRegisterBufferRingSupported()) {
+                config.setBufferRingConfig(IoUringBufferRingConfig.builder()
+                        .bufferGroupId(BUFFER_GROUP)
+                        .bufferRingSize((short) 1024)
+                        .batchSize(64)
+                        .allocator(new IoUringAdaptiveBufferRingAllocator())
+                        .build());
+            }
+            return IoUringIoHandler.newFactory(config);
         }
 
         boolean reusePort() {
@@ -213,8 +132,8 @@ public final class Transport implements AutoCloseable {
 
     private Transport(Machinery machinery, int workerThreads) {
         this.machinery = machinery;
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, machinery.handlers());
-        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, machinery.handlers());
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, machinery.handlers.get());
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, machinery.handlers.get());
     }
 
     /** @param workerThreads 0 for one per core */
@@ -229,16 +148,16 @@ public final class Transport implements AutoCloseable {
     public static Transport create(TransportKind kind, int workerThreads) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         if (kind == TransportKind.AUTO) {
-            if (Machinery.EPOLL.available()) {
+            if (Machinery.EPOLL.available.getAsBoolean()) {
                 return new Transport(Machinery.EPOLL, threads);
             }
-            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability().toString());
+            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability.get().toString());
             return new Transport(Machinery.NIO, threads);
         }
         Machinery m = Machinery.valueOf(kind.name());
-        if (!m.available()) {
+        if (!m.available.getAsBoolean()) {
             throw new IllegalStateException("transport = " + kind.label() + " does not load here ("
-                    + m.unavailability() + "); use transport = auto");
+                    + m.unavailability.get() + "); use transport = auto");
         }
         return new Transport(m, threads);
     }
@@ -278,7 +197,7 @@ public final class Transport implements AutoCloseable {
         try {
             if (!machinery.reusePort()) {
                 ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
-                        .channelFactory(() -> machinery.server(family));
+                        .channelFactory(() -> machinery.server.apply(family));
                 child.accept(b);
                 readsFromRing(b);
                 b.handler(new AcceptPause(acceptFailures));
@@ -287,9 +206,9 @@ public final class Transport implements AutoCloseable {
                 refuseIfTaken(where, freeBind);
                 for (EventExecutor loop : workers) {
                     ServerBootstrap b = new ServerBootstrap().group((EventLoop) loop, (EventLoop) loop)
-                            .channelFactory(() -> machinery.server(family))
+                            .channelFactory(() -> machinery.server.apply(family))
                             .option(UnixChannelOption.SO_REUSEPORT, true)
-                            .option(machinery.freeBind(), freeBind);
+                            .option(machinery.freeBind, freeBind);
                     child.accept(b);
                     readsFromRing(b);
                     b.handler(new AcceptPause(acceptFailures));
@@ -308,7 +227,7 @@ public final class Transport implements AutoCloseable {
 
     /** Accepted sockets get their group of provided buffers before they are registered. */
     private void readsFromRing(ServerBootstrap b) {
-        if (machinery.providedBuffers()) {
+        if (machinery.providedBuffers.getAsBoolean()) {
             b.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
         }
     }
@@ -325,8 +244,8 @@ public final class Transport implements AutoCloseable {
         }
         SocketProtocolFamily family = familyOf(where.getAddress());
         ServerBootstrap probe = new ServerBootstrap().group(acceptors.next(), workers.next())
-                .channelFactory(() -> machinery.server(family))
-                .option(machinery.freeBind(), freeBind)
+                .channelFactory(() -> machinery.server.apply(family))
+                .option(machinery.freeBind, freeBind)
                 .childHandler(new ChannelInboundHandlerAdapter());
         Channel ch;
         try {
@@ -361,8 +280,8 @@ public final class Transport implements AutoCloseable {
      * built per connection.
      */
     public Channel socketTo(InetAddress target) {
-        Channel ch = machinery.client(familyOf(target));
-        if (machinery.providedBuffers()) {
+        Channel ch = machinery.client.apply(familyOf(target));
+        if (machinery.providedBuffers.getAsBoolean()) {
             ch.config().setOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
         }
         return ch;
@@ -371,7 +290,7 @@ public final class Transport implements AutoCloseable {
     /** A client bootstrap for connections to addresses of {@code target}'s family. */
     public Bootstrap client(EventLoopGroup group, InetAddress target) {
         SocketProtocolFamily family = familyOf(target);
-        return new Bootstrap().group(group).channelFactory(() -> machinery.client(family));
+        return new Bootstrap().group(group).channelFactory(() -> machinery.client.apply(family));
     }
 
     private static SocketProtocolFamily familyOf(InetAddress address) {
