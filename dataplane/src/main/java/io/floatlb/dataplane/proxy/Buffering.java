@@ -10,7 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
  * so at most {@link #HIGH_WATER} plus one read of at most {@link #MAX_READ} waits in the
  * proxy per direction. Reads larger than the mark keep a bulk transfer's system calls few:
  * with reads of at most 64 KiB, iperf3 through the proxy fell from about 13.5 to 8.5
- * Gbit/s; with 256 KiB it keeps about 12 (README "Behaviour of the proxy").
+ * Gbit/s; with 256 KiB it keeps about 12 (README "Benchmarks").
  */
 final class Buffering {
     static final int LOW_WATER = 32 * 1024;

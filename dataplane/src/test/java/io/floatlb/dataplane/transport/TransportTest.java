@@ -8,10 +8,15 @@ import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.echo.EchoServer;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +65,29 @@ class TransportTest {
                 s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                         .contains("backend: e-" + kind.label());
+            }
+        }
+    }
+
+    /** An idle io_uring connection holds no receive buffer: accepted and outgoing sockets read from the ring. */
+    @Test
+    void ioUringSocketsReadFromTheRingOfProvidedBuffers() throws Exception {
+        assumeTrue(IoUring.isAvailable() && IoUring.isRegisterBufferRingSupported(),
+                "io_uring with buffer rings does not load on this kernel");
+        InetAddress host = Net.loopback(63);
+        CompletableFuture<Short> acceptedGroup = new CompletableFuture<>();
+        try (Transport t = Transport.create(TransportKind.IO_URING, 1)) {
+            assertThat(t.socketTo(host).config().getOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID)).isZero();
+            Listening l = t.listen(new HostPort(host, 0), false, b -> b.childHandler(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(ChannelHandlerContext ctx) {
+                    acceptedGroup.complete(ctx.channel().config().getOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID));
+                }
+            }));
+            try (Socket s = new Socket(host, l.address().port())) {
+                assertThat(acceptedGroup.get(5, TimeUnit.SECONDS)).isZero();
+            } finally {
+                l.close();
             }
         }
     }
