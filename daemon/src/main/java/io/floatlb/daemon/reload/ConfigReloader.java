@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigReloader {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    /** LocalTime.toString drops the seconds when they are :00, which reads like another format. */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Path file;
     private final NodeRuntime node;
     private final LongAdder applied = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    /** LocalTime.toString drops the seconds when they are :00, which reads like another format. */
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private String lastApplied;
     private String lastTrigger;
 

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class Membership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
+    /** How long leaving waits for this node's own member znode to be created. */
+    private static final long CREATE_WAIT_MILLIS = 2_000;
+
     private final CuratorFramework zk;
     private final String node;
     private final ContactLease lease;
@@ -52,7 +55,6 @@ public final class Membership implements AutoCloseable {
     private volatile boolean markedAtStart;
     private volatile boolean cacheReady;
     private PersistentNode member;
-    private static final long CREATE_WAIT_MILLIS = 2_000;
 
     /**
      * @param exec the election's single thread: every callback of this class runs on it
@@ -81,7 +83,7 @@ public final class Membership implements AutoCloseable {
                     changed();
                 }).build(), exec);
         cache.start();
-        member = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterPaths.member(node), MemberCodec.encode(mine));
+        member = new MemberNode(zk, ClusterPaths.member(node), MemberCodec.encode(mine));
         member.start();
         exec.execute(this::beat);
     }
@@ -277,20 +279,42 @@ public final class Membership implements AutoCloseable {
         }
     }
 
-    /** Leaves the cluster. Without a connection nothing is waited for: the session ends the member znode. */
+    /**
+     * Leaves the cluster; the member znode goes with the session, which the caller closes
+     * next. With a connection it first waits (bounded) for the znode's create, whose late
+     * answer would otherwise meet a closed client.
+     */
     @Override
     public void close() {
         closing = true;
-        if (member != null && connected()) {
+        if (member != null) {
             try {
-                // A create still in flight would answer after the client closed and fail its
-                // clean-up delete loudly; the wait is bounded, the session removes the znode anyway.
-                member.waitForInitialCreate(CREATE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                if (connected()) {
+                    member.waitForInitialCreate(CREATE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
                 member.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 log.debug("member znode close: {}", e.toString());
             }
         }
         cache.close();
+    }
+
+    /**
+     * The ephemeral member znode. Closing it only stops it: Curator's own close deletes the
+     * znode synchronously, which without ZooKeeper blocks for the client's retries, and a
+     * node left open instead re-queues its create on the closing client for ever.
+     */
+    private static final class MemberNode extends PersistentNode {
+        MemberNode(CuratorFramework zk, String path, byte[] data) {
+            super(zk, CreateMode.EPHEMERAL, false, path, data);
+        }
+
+        @Override
+        protected void deleteNode() {
+            // The session's end removes the znode.
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.floatlb.failover.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.FloatlbConfig;
@@ -22,6 +23,42 @@ import org.junit.jupiter.api.Test;
 /** A node's view of the cluster over a real ZooKeeper. */
 class MembershipTest {
     private static final int OTHERS = 300;
+
+    /**
+     * Leaving while ZooKeeper is away must neither wait for it nor spin: a member znode
+     * create still queued when the client closes was retried by Curator, on the closing
+     * thread, for ever (an agent's SIGTERM without ZooKeeper never ended).
+     */
+    @Test
+    void leavingWhileZooKeeperIsAwayEndsAtOnce() throws Exception {
+        try (TestingServer server = new TestingServer(true)) {
+            FloatlbConfig config = ConfigLoader.parseString("""
+                    floatlb { node.name = me, coordination { zookeeper = "%s", session-timeout = 500ms },
+                              services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
+                    """.formatted(server.getConnectString()), "me.conf").config();
+            CuratorFramework zk = CoordinationClient.create(config.coordination(), server.getConnectString());
+            ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+            try {
+                CoordinationClient.awaitConnected(zk, 10_000);
+                zk.checkExists().forPath("/members"); // the client's namespace exists, as after an agent's start
+                server.stop();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (zk.getZookeeperClient().isConnected() && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(zk.getZookeeperClient().isConnected()).as("disconnected").isFalse();
+                ContactLease lease = new ContactLease(Duration.ofMillis(500).toNanos(), System::nanoTime);
+                Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()));
+                m.start(); // its member znode's create is queued, waiting for a connection
+                assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                    m.close();
+                    zk.close();
+                });
+            } finally {
+                exec.shutdownNow();
+            }
+        }
+    }
 
     /**
      * A node that starts into a populated cluster must not decide (elect, check a hand-over's
