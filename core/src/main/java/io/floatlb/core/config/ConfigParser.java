@@ -229,7 +229,7 @@ final class ConfigParser {
     private ServiceDraft service(Section s, Map<String, AddressPool> pools, Set<String> declaredNodes) {
         s.allowOnly("vip", "address-pool", "ports", "external-traffic-policy", "balance", "proxy-protocol",
                 "anti-affinity", "health-check", "endpoints", "connect-timeout", "retries", "idle-timeout",
-                "max-connections");
+                "max-connections", "udp");
         String name = checkedName(s, null, s.name());
         InetAddress vip = s.string("vip").map(v -> IpAddresses.parse(v).orElseGet(() -> {
             s.error("vip", "'" + v + "' is not an IP address");
@@ -260,17 +260,29 @@ final class ConfigParser {
                 s.integer("retries", ProxyLimits.DEFAULT.retries(), 0, 16),
                 s.duration("idle-timeout", ProxyLimits.DEFAULT.idleTimeout(), Duration.ofMillis(100), Duration.ofDays(7)),
                 s.integer("max-connections", ProxyLimits.DEFAULT.maxConnections(), 1, 10_000_000));
+        UdpLimits udp = udpLimits(s.sectionOrEmpty("udp"));
+        if (proxy != ProxyProtocol.OFF && ports.stream().anyMatch(p -> p.protocol() == Protocol.UDP)) {
+            s.warn("proxy-protocol", "applies to TCP ports only; UDP datagrams reach the endpoints from this node's"
+                    + " address, without a header");
+        }
         List<Endpoint> endpoints = endpoints(s, declaredNodes, antiAffinity);
         if (endpoints.isEmpty() && !s.has("endpoints")) {
             s.warn(null, "has no endpoints; connections to it will be closed at once");
         }
         return new ServiceDraft(s, new ServiceConfig(name, vip, pool, ports, policy, balance, proxy, antiAffinity,
-                health, limits, endpoints));
+                health, limits, udp, endpoints));
+    }
+
+    private static UdpLimits udpLimits(Section u) {
+        u.allowOnly("idle-timeout", "max-flows");
+        UdpLimits d = UdpLimits.DEFAULT;
+        return new UdpLimits(u.duration("idle-timeout", d.idleTimeout(), Duration.ofMillis(100), Duration.ofDays(1)),
+                u.integer("max-flows", d.maxFlows(), 1, 10_000_000));
     }
 
     private List<PortMapping> ports(Section s) {
         List<PortMapping> ports = new ArrayList<>();
-        Set<Integer> seen = new LinkedHashSet<>();
+        Set<VipPort> seen = new LinkedHashSet<>();
         for (Section p : s.objectList("ports")) {
             p.allowOnly("port", "target-port", "protocol");
             if (!p.has("port")) {
@@ -279,15 +291,12 @@ final class ConfigParser {
             }
             int port = p.integer("port", -1, 1, 65535);
             int target = p.integer("target-port", port, 1, 65535);
-            String protocol = p.string("protocol", "TCP");
-            if (!protocol.equalsIgnoreCase("TCP")) {
-                p.error("protocol", "'" + protocol + "' is not supported; floatlb forwards TCP only");
-            }
-            if (port > 0 && !seen.add(port)) {
-                p.error("port", "port " + port + " is listed twice in this service");
+            Protocol protocol = p.choice("protocol", Protocol.class, Protocol.TCP);
+            if (port > 0 && !seen.add(new VipPort(port, protocol))) {
+                p.error("port", "port " + port + "/" + protocol + " is listed twice in this service");
             }
             if (port > 0 && target > 0) {
-                ports.add(new PortMapping(port, target));
+                ports.add(new PortMapping(port, target, protocol));
             }
         }
         if (!s.has("ports")) {
@@ -299,7 +308,7 @@ final class ConfigParser {
     }
 
     private HealthCheck healthCheck(Section h) {
-        h.allowOnly("kind", "interval", "timeout", "rise", "fall", "path", "expect-status");
+        h.allowOnly("kind", "interval", "timeout", "rise", "fall", "path", "expect-status", "port");
         HealthCheck d = HealthCheck.DEFAULT;
         HealthCheck.Kind kind = h.choice("kind", HealthCheck.Kind.class, d.kind());
         Duration interval = h.duration("interval", d.interval(), Duration.ofMillis(10), Duration.ofHours(1));
@@ -319,7 +328,8 @@ final class ConfigParser {
         if (kind == HealthCheck.Kind.TCP && (h.has("path") || h.has("expect-status"))) {
             h.error(h.has("path") ? "path" : "expect-status", "applies to kind = http only");
         }
-        return new HealthCheck(kind, interval, timeout, rise, fall, path, expect);
+        int port = h.integer("port", d.port(), 1, 65535);
+        return new HealthCheck(kind, interval, timeout, rise, fall, path, expect, port);
     }
 
     private List<Endpoint> endpoints(Section s, Set<String> declaredNodes, AntiAffinity antiAffinity) {
@@ -401,7 +411,7 @@ final class ConfigParser {
                 continue;
             }
             for (PortMapping p : d.config.ports()) {
-                String key = IpAddresses.format(d.config.vip()) + ":" + p.port();
+                String key = IpAddresses.format(d.config.vip()) + ":" + p.port() + "/" + p.protocol();
                 String other = owners.putIfAbsent(key, d.config.name());
                 // A port listed twice in one service was reported where it is listed.
                 if (other != null && !other.equals(d.config.name())) {

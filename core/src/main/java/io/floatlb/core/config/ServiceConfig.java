@@ -15,6 +15,7 @@ public record ServiceConfig(
         AntiAffinity antiAffinity,
         HealthCheck healthCheck,
         ProxyLimits limits,
+        UdpLimits udp,
         List<Endpoint> endpoints) {
 
     public ServiceConfig {
@@ -24,6 +25,6 @@ public record ServiceConfig(
 
     public ServiceConfig withVip(InetAddress address) {
         return new ServiceConfig(name, address, addressPool, ports, trafficPolicy, balance, proxyProtocol, antiAffinity,
-                healthCheck, limits, endpoints);
+                healthCheck, limits, udp, endpoints);
     }
 }

@@ -13,7 +13,7 @@ public final class ForwardingPolicy {
     public static List<Target> targets(ServiceConfig service, PortMapping port, String node) {
         return service.endpoints().stream()
                 .filter(e -> service.trafficPolicy() == TrafficPolicy.CLUSTER || e.node().equals(node))
-                .map(e -> new Target(e, port.targetPort()))
+                .map(e -> new Target(e, port.targetPort(), port.protocol()))
                 .toList();
     }
 }

@@ -1,10 +1,15 @@
 package io.floatlb.core.select;
 
 import io.floatlb.core.config.Endpoint;
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.net.HostPort;
 
-/** Where one service port forwards to: an endpoint's address at the port's target port. */
-public record Target(Endpoint endpoint, int port) {
+/**
+ * Where one service port forwards to: an endpoint's address at the port's target port,
+ * over the port's protocol (an endpoint's TCP 53 and UDP 53 are two targets, up or down
+ * apart).
+ */
+public record Target(Endpoint endpoint, int port, Protocol protocol) {
 
     public HostPort hostPort() {
         return new HostPort(endpoint.address(), port);
@@ -18,8 +23,20 @@ public record Target(Endpoint endpoint, int port) {
         return endpoint.weight();
     }
 
+    /** What a reloaded pool recognises a target by: not its weight, which a reload may change. */
+    public Address address() {
+        return new Address(hostPort(), protocol);
+    }
+
+    public record Address(HostPort hostPort, Protocol protocol) {}
+
+    /** Address and port, with {@code /udp} for a UDP target: what metrics label it by. */
+    public String where() {
+        return hostPort() + (protocol == Protocol.UDP ? "/udp" : "");
+    }
+
     @Override
     public String toString() {
-        return hostPort() + "@" + endpoint.node();
+        return where() + "@" + endpoint.node();
     }
 }

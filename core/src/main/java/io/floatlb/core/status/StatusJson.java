@@ -26,7 +26,7 @@ public final class StatusJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("vip", IpAddresses.format(s.vip()));
-        m.put("ports", s.ports().stream().map(p -> Map.of("port", p.port(), "target-port", p.targetPort())).toList());
+        m.put("ports", s.ports().stream().map(p -> Map.of("port", p.port(), "target-port", p.targetPort(), "protocol", p.protocol().name())).toList());
         m.put("policy", StatusTable.lower(s.policy()));
         m.put("balance", StatusTable.lower(s.balance()));
         m.put("proxy-protocol", StatusTable.lower(s.proxyProtocol()));

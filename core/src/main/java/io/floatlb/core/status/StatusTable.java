@@ -1,5 +1,6 @@
 package io.floatlb.core.status;
 
+import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.net.IpAddresses;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class StatusTable {
             List<String> row = new ArrayList<>(List.of(
                     s.name(),
                     IpAddresses.format(s.vip()),
-                    s.ports().stream().map(p -> p.port() + ":" + p.targetPort() + "/TCP").collect(Collectors.joining(",")),
+                    s.ports().stream().map(PortMapping::label).collect(Collectors.joining(",")),
                     lower(s.policy()),
                     s.owner() != null ? s.owner() : connected ? "<none>" : "<unknown>",
                     s.endpoints().stream().map(StatusTable::endpoints).collect(Collectors.joining(" "))));

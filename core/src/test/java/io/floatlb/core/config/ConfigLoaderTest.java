@@ -17,7 +17,7 @@ class ConfigLoaderTest {
         assertThat(c.nodeName()).isEqualTo("node1");
         ServiceConfig echo = c.service("echo-service").orElseThrow();
         assertThat(echo.vip()).isEqualTo(InetAddress.getByName("198.18.0.100"));
-        assertThat(echo.ports()).containsExactly(new PortMapping(80, 8080));
+        assertThat(echo.ports()).containsExactly(PortMapping.tcp(80, 8080));
         assertThat(echo.trafficPolicy()).isEqualTo(TrafficPolicy.LOCAL);
         assertThat(echo.endpoints()).hasSize(4);
         assertThat(echo.healthCheck().kind()).isEqualTo(HealthCheck.Kind.HTTP);
@@ -94,12 +94,33 @@ class ConfigLoaderTest {
         assertThat(c.coordination().failback()).isFalse();
         assertThat(c.coordination().handover()).isTrue();
         assertThat(c.adminListen().toString()).isEqualTo("127.0.0.1:9180");
-        assertThat(web.ports()).containsExactly(new PortMapping(8080, 8080));
+        assertThat(web.ports()).containsExactly(PortMapping.tcp(8080, 8080));
         assertThat(web.trafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);
         assertThat(web.balance()).isEqualTo(Balance.ROUND_ROBIN);
         assertThat(web.healthCheck()).isEqualTo(HealthCheck.DEFAULT);
         assertThat(web.limits()).isEqualTo(ProxyLimits.DEFAULT);
+        assertThat(web.udp()).isEqualTo(UdpLimits.DEFAULT);
         assertThat(c.announceInterfaces(web.vip())).isEmpty();
+    }
+
+    @Test
+    void oneServiceMayCarryAPortOverTcpAndUdpAsDnsDoes() throws Exception {
+        ValidatedConfig v = ConfigLoader.parseString("""
+                floatlb {
+                  node.name = n1
+                  services.dns { vip = "127.0.0.10", proxy-protocol = v1,
+                    ports = [{ port = 53, target-port = 5353, protocol = UDP }, { port = 53, target-port = 5353 }],
+                    udp { idle-timeout = 10s, max-flows = 500 }, health-check.port = 5353,
+                    endpoints = [{ address = "127.0.0.1", node = n1 }] }
+                }
+                """, "dns.conf");
+        ServiceConfig dns = v.config().services().get(0);
+        assertThat(dns.ports()).containsExactly(new PortMapping(53, 5353, Protocol.UDP), PortMapping.tcp(53, 5353));
+        assertThat(dns.ports()).extracting(PortMapping::label).containsExactly("53:5353/UDP", "53:5353/TCP");
+        assertThat(dns.udp()).isEqualTo(new UdpLimits(Duration.ofSeconds(10), 500));
+        assertThat(dns.healthCheck().port()).isEqualTo(5353);
+        assertThat(v.warnings()).extracting(ConfigProblem::toString)
+                .anyMatch(w -> w.startsWith("dns.conf:3: ") && w.contains("proxy-protocol") && w.contains("TCP ports only"));
     }
 
     @Test

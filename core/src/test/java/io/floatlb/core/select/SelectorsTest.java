@@ -2,6 +2,7 @@ package io.floatlb.core.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.config.Balance;
 import io.floatlb.core.config.Endpoint;
 import java.net.InetAddress;
@@ -26,7 +27,7 @@ class SelectorsTest {
     }
 
     private static Target target(int i, int weight) {
-        return new Target(new Endpoint(address("198.18.1." + i), "node" + (i % 2), weight), 8080);
+        return new Target(new Endpoint(address("198.18.1." + i), "node" + (i % 2), weight), 8080, Protocol.TCP);
     }
 
     private static List<Target> targets(int n) {

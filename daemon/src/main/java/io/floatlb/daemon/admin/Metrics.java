@@ -1,5 +1,6 @@
 package io.floatlb.daemon.admin;
 
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.net.IpAddresses;
 import io.floatlb.core.select.Target;
 import io.floatlb.daemon.NodeRuntime;
@@ -7,6 +8,7 @@ import io.floatlb.daemon.reload.ConfigReloader;
 import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.proxy.TargetStats;
+import io.floatlb.dataplane.proxy.UdpCounters;
 import io.floatlb.failover.announce.DropReason;
 import io.floatlb.failover.announce.Responder;
 import io.floatlb.failover.handover.HandoverCounts;
@@ -81,6 +83,44 @@ public final class Metrics {
                 ServiceProxy::acceptedConnections);
         service(Kind.COUNTER, "floatlb_service_connections_rejected_total",
                 "Client connections refused at the connection limit", ServiceProxy::rejectedConnections);
+        udp(Kind.GAUGE, "floatlb_service_udp_flows_active", "UDP flows (client address and port) a service keeps on this node",
+                (u, s) -> s.call(u.flowsActive()));
+        udp(Kind.COUNTER, "floatlb_service_udp_flows_total", "UDP flows a service started on this node",
+                (u, s) -> s.call(u.flowsTotal()));
+        udp(Kind.COUNTER, "floatlb_service_udp_datagrams_total",
+                "UDP datagrams relayed, by direction: to_backend (client to endpoint) or to_client", (u, s) -> {
+                    s.call(u.datagramsToBackend(), "to_backend");
+                    s.call(u.datagramsToClient(), "to_client");
+                }, "direction");
+        udp(Kind.COUNTER, "floatlb_service_udp_bytes_total", "UDP payload bytes relayed, by direction", (u, s) -> {
+            s.call(u.bytesToBackend(), "to_backend");
+            s.call(u.bytesToClient(), "to_client");
+        }, "direction");
+        udp(Kind.COUNTER, "floatlb_service_udp_datagrams_dropped_total", "UDP datagrams dropped, by reason", (u, s) -> {
+            for (UdpCounters.Drop reason : UdpCounters.Drop.values()) {
+                s.call(u.dropped(reason), reason.label());
+            }
+        }, "reason");
+    }
+
+    /** One service's UDP samples; the service label comes first. */
+    private interface UdpSamples {
+        void call(UdpCounters counters, Sample sample);
+    }
+
+    /** Reported for the services that have a UDP port. */
+    private void udp(Kind kind, String name, String help, UdpSamples samples, String... labels) {
+        String[] all = new String[labels.length + 1];
+        all[0] = "service";
+        System.arraycopy(labels, 0, all, 1, labels.length);
+        register(kind, name, help, s -> node.agent().proxies().stream()
+                .filter(p -> p.config().ports().stream().anyMatch(port -> port.protocol() == Protocol.UDP))
+                .forEach(p -> samples.call(p.udp(), (value, values) -> {
+                    String[] withService = new String[values.length + 1];
+                    withService[0] = p.config().name();
+                    System.arraycopy(values, 0, withService, 1, values.length);
+                    s.call(value, withService);
+                })), all);
     }
 
     private void service(Kind kind, String name, String help, ToDoubleFunction<ServiceProxy> value) {
@@ -122,7 +162,7 @@ public final class Metrics {
         for (ServiceProxy proxy : node.agent().proxies()) {
             BackendPool pool = proxy.pool();
             for (Target t : pool.targets()) {
-                each.accept(new String[] {proxy.config().name(), t.hostPort().toString(), t.node()}, pool.stats(t));
+                each.accept(new String[] {proxy.config().name(), t.where(), t.node()}, pool.stats(t));
             }
         }
     }

@@ -4,6 +4,7 @@ import io.floatlb.core.config.FloatlbConfig;
 import io.floatlb.core.config.L2Advertisement;
 import io.floatlb.core.config.Names;
 import io.floatlb.core.config.PortMapping;
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.daemon.NodeLock;
@@ -63,16 +64,17 @@ final class HostChecks {
         List<Finding> found = new ArrayList<>();
         for (ServiceConfig s : config.services()) {
             for (PortMapping p : s.ports()) {
-                if (listening.stream().anyMatch(l -> l.takes(s.vip(), p.port()))) {
+                if (listening.stream().anyMatch(l -> l.takes(s.vip(), p.port(), p.protocol()))) {
                     found.add(new Finding(true, "services." + s.name() + ".ports: " + new HostPort(s.vip(), p.port())
-                            + " is already taken by another process on this host ('ss -ltnp' shows which)"));
+                            + "/" + p.protocol() + " is already taken by another process on this host ('"
+                            + (p.protocol() == Protocol.UDP ? "ss -lunp" : "ss -ltnp") + "' shows which)"));
                 }
             }
         }
         HostPort admin = config.adminListen();
         if (admin != null) {
             InetAddress a = admin.address();
-            if (listening.stream().anyMatch(l -> l.takes(a, admin.port()))) {
+            if (listening.stream().anyMatch(l -> l.takes(a, admin.port(), Protocol.TCP))) {
                 found.add(new Finding(true, "admin.listen: " + admin + " is already taken by another process on this"
                         + " host ('ss -ltnp' shows which)"));
             }

@@ -1,5 +1,6 @@
 package io.floatlb.daemon.cli;
 
+import io.floatlb.core.config.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,16 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** The TCP sockets listening on this host now, from {@code /proc/net/tcp} and {@code tcp6}. */
+/**
+ * The sockets that hold a port on this host now: TCP listeners from {@code /proc/net/tcp}
+ * and {@code tcp6}, bound unconnected UDP sockets from {@code /proc/net/udp} and {@code udp6}.
+ */
 final class ListeningSockets {
-    private static final String LISTEN = "0A";
+    /** The kernel's state column: LISTEN for TCP, and for UDP the state of a socket that receives from anyone. */
+    private static final Map<Protocol, String> HOLDING = Map.of(Protocol.TCP, "0A", Protocol.UDP, "07");
 
     /** A listening address and port. */
-    record Listener(InetAddress address, int port) {
-        boolean takes(InetAddress vip, int p) {
-            return port == p && (address.isAnyLocalAddress() || address.equals(vip));
+    record Listener(InetAddress address, int port, Protocol protocol) {
+        boolean takes(InetAddress vip, int p, Protocol proto) {
+            return port == p && protocol == proto && (address.isAnyLocalAddress() || address.equals(vip));
         }
     }
 
@@ -24,20 +31,27 @@ final class ListeningSockets {
 
     static Set<Listener> now() {
         Set<Listener> all = new HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                Files.readAllLines(Path.of(table)).stream().skip(1).map(String::trim).map(l -> l.split("\\s+"))
-                        .filter(f -> f.length > 3 && f[3].equals(LISTEN))
-                        .forEach(f -> parse(f[1], all));
-            } catch (IOException | RuntimeException e) {
-                // no such table (no IPv6) or an unexpected format: nothing known to be taken
+        for (Protocol protocol : Protocol.values()) {
+            String name = protocol.name().toLowerCase(Locale.ROOT);
+            for (String table : List.of("/proc/net/" + name, "/proc/net/" + name + "6")) {
+                read(table, protocol, all);
             }
         }
         return all;
     }
 
+    private static void read(String table, Protocol protocol, Set<Listener> into) {
+        try {
+            Files.readAllLines(Path.of(table)).stream().skip(1).map(String::trim).map(l -> l.split("\\s+"))
+                    .filter(f -> f.length > 3 && f[3].equals(HOLDING.get(protocol)))
+                    .forEach(f -> parse(f[1], protocol, into));
+        } catch (IOException | RuntimeException e) {
+            // no such table (no IPv6) or an unexpected format: nothing known to be taken
+        }
+    }
+
     /** {@code 0100007F:1F90}: the address in the kernel's byte order per 32-bit word, the port in hex. */
-    private static void parse(String field, Set<Listener> into) {
+    private static void parse(String field, Protocol protocol, Set<Listener> into) {
         String[] parts = field.split(":");
         byte[] raw = new byte[parts[0].length() / 2];
         for (int word = 0; word < raw.length / 4; word++) {
@@ -47,7 +61,7 @@ final class ListeningSockets {
             }
         }
         try {
-            into.add(new Listener(InetAddress.getByAddress(raw), Integer.parseInt(parts[1], 16)));
+            into.add(new Listener(InetAddress.getByAddress(raw), Integer.parseInt(parts[1], 16), protocol));
         } catch (UnknownHostException e) {
             // not an address length the JDK knows: skip
         }

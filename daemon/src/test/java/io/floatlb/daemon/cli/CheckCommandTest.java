@@ -48,7 +48,7 @@ class CheckCommandTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString().lines()).as("one mistake, one line").containsExactly(
                 "../core/src/test/resources/invalid/07-two-services-one-listener.conf:11: floatlb.services.web2.ports:"
-                        + " 127.0.0.10:80 is already served by service 'web1'");
+                        + " 127.0.0.10:80/TCP is already served by service 'web1'");
     }
 
     @Test
@@ -111,6 +111,24 @@ class CheckCommandTest {
                 assertThat(err.toString()).contains("warning: ports not checked: the agent of node '" + node + "' runs")
                         .doesNotContain("is already taken");
             }
+        }
+    }
+
+    /** A UDP port is taken only by a UDP socket: a TCP listener on the same number does not clash. */
+    @Test
+    void aUdpPortIsCheckedAgainstUdpSockets(@TempDir Path dir) throws IOException {
+        InetAddress vip = InetAddress.getByName("127.0.0.10");
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(new java.net.InetSocketAddress(vip, 0))) {
+            Path file = dir.resolve("udp.conf");
+            String conf = "floatlb { node.name = n1, services.dns { vip = \"127.0.0.10\", ports = [{ port = "
+                    + taken.getLocalPort() + ", protocol = %s }], endpoints = [{ address = \"127.0.0.11\", node = n1 }] } }";
+            Files.writeString(file, conf.formatted("UDP"));
+            assertThat(run("check", "-c", file.toString())).isEqualTo(1);
+            assertThat(err.toString()).contains(":" + taken.getLocalPort() + "/UDP is already taken by another process on"
+                    + " this host ('ss -lunp' shows which)");
+            err.getBuffer().setLength(0);
+            Files.writeString(file, conf.formatted("TCP"));
+            assertThat(run("check", "-c", file.toString())).as(err.toString()).isZero();
         }
     }
 }

@@ -9,7 +9,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** The echo backend: an HTTP/1.1 server (keep-alive) that tells who it is and what it saw. */
+/**
+ * The echo backend: an HTTP/1.1 server (keep-alive), or a UDP server, that tells who it is
+ * and what it saw.
+ */
 public final class EchoServer implements AutoCloseable {
     private final Listening listening;
 
@@ -34,6 +37,17 @@ public final class EchoServer implements AutoCloseable {
                     })));
         } catch (IllegalStateException e) {
             throw new IllegalStateException("echo backend " + name + " cannot listen on " + listen + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A UDP echo: each datagram answered with the backend's name, node and the peer it saw. */
+    public static EchoServer startUdp(Transport transport, HostPort listen, String name, String node) {
+        DatagramEchoHandler echo = new DatagramEchoHandler(name, node);
+        try {
+            return new EchoServer(transport.listenDatagram(listen, false, () -> echo));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("echo backend " + name + " cannot listen on " + listen + "/udp: "
                     + e.getMessage(), e);
         }
     }

@@ -4,8 +4,8 @@ import io.floatlb.core.config.HealthCheck;
 import io.floatlb.core.config.PortMapping;
 import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.config.VipPort;
 import io.floatlb.core.health.HealthState;
-import io.floatlb.core.net.HostPort;
 import io.floatlb.core.select.EndpointSelector;
 import io.floatlb.core.select.ForwardingPolicy;
 import io.floatlb.core.select.Target;
@@ -34,7 +34,7 @@ public final class BackendPool {
     private final ServiceConfig service;
     private final EndpointSelector selector;
     /** By the VIP port a client came in on, so a listener kept across a reload finds its new targets. */
-    private final Map<Integer, List<Target>> targetsByPort = new LinkedHashMap<>();
+    private final Map<VipPort, List<Target>> targetsByPort = new LinkedHashMap<>();
     private final Map<Target, TargetStats> stats = new LinkedHashMap<>();
     /** Made once per target, so a proxied connection allocates nothing to be counted and heard. */
     private final Map<Target, Relay.Side> sides = new HashMap<>();
@@ -44,14 +44,14 @@ public final class BackendPool {
         this(service, node, Map.of());
     }
 
-    private BackendPool(ServiceConfig service, String node, Map<HostPort, TargetStats> carried) {
+    private BackendPool(ServiceConfig service, String node, Map<Target.Address, TargetStats> carried) {
         this.service = service;
         this.selector = EndpointSelector.of(service.balance());
         for (PortMapping port : service.ports()) {
             List<Target> targets = ForwardingPolicy.targets(service, port, node);
-            targetsByPort.put(port.port(), targets);
+            targetsByPort.put(port.vipPort(), targets);
             for (Target t : targets) { // two VIP ports may forward to one target
-                TargetStats s = stats.computeIfAbsent(t, k -> carried.getOrDefault(k.hostPort(), new TargetStats()));
+                TargetStats s = stats.computeIfAbsent(t, k -> carried.getOrDefault(k.address(), new TargetStats()));
                 sides.computeIfAbsent(t, k -> new TargetSide(k, s));
             }
         }
@@ -64,8 +64,8 @@ public final class BackendPool {
      * whose stats are the same object.
      */
     public BackendPool successor(ServiceConfig next, String node) {
-        Map<HostPort, TargetStats> carried = new HashMap<>();
-        stats.forEach((t, s) -> carried.put(t.hostPort(), s));
+        Map<Target.Address, TargetStats> carried = new HashMap<>();
+        stats.forEach((t, s) -> carried.put(t.address(), s));
         BackendPool p = new BackendPool(next, node, carried);
         p.healthListeners.addAll(healthListeners);
         return p;
@@ -87,7 +87,7 @@ public final class BackendPool {
      * serve at once, and a failed connect marks such a target down and retries the next.
      * (Eligibility for a VIP is stricter: it counts only targets that passed a check.)
      */
-    public Optional<Target> choose(int vipPort, InetAddress client, Collection<Target> exclude) {
+    public Optional<Target> choose(VipPort vipPort, InetAddress client, Collection<Target> exclude) {
         List<Target> all = targetsByPort.getOrDefault(vipPort, List.of());
         List<Target> usable = new ArrayList<>(all.size());
         for (Target t : all) {

@@ -2,6 +2,7 @@ package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.ProxyLimits;
 import io.floatlb.core.config.ProxyProtocol;
+import io.floatlb.core.config.VipPort;
 import io.floatlb.core.select.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -33,7 +34,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     static final int EARLY_LIMIT = 64 * 1024;
 
     private final ServiceProxy service;
-    private final int port;
+    private final VipPort port;
     private Route route;
     private boolean admitted;
     /** Targets that failed this client; made on the first failure only. */
@@ -45,7 +46,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** From the client to the backend, once connected. */
     private Relay relay;
 
-    FrontendHandler(ServiceProxy service, int port) {
+    FrontendHandler(ServiceProxy service, VipPort port) {
         this.service = service;
         this.port = port;
     }
@@ -58,7 +59,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = true;
-        idle = new IdleTimeout(ctx.channel(), route.config().limits().idleTimeout().toNanos());
+        idle = IdleTimeout.closing(ctx.channel(), route.config().limits().idleTimeout().toNanos());
         idle.start();
         connectNext(ctx.channel());
     }
@@ -68,7 +69,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Optional<Target> choice = pool.choose(port, ((InetSocketAddress) client.remoteAddress()).getAddress(),
                 tried == null ? List.of() : tried);
         if (choice.isEmpty()) {
-            log.debug("{}:{}: no healthy endpoint for {} (tried {})", route.config().name(), port,
+            log.debug("{} {}: no healthy endpoint for {} (tried {})", route.config().name(), port,
                     client.remoteAddress(), tried);
             client.close();
             return;

@@ -1,24 +1,32 @@
 package io.floatlb.dataplane.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a proxied connection that moved no byte either way for the idle timeout. Both
- * channels of the connection live on one event loop, so activity is a plain field that the
- * relays touch once per read burst, and one timer per connection re-arms itself for the
- * time left instead of being moved on every write.
+ * Ends a proxied connection or UDP flow that moved nothing either way for the idle
+ * timeout. Both sides live on one event loop, so activity is a plain field that the relays
+ * touch once per read burst, and one timer re-arms itself for the time left instead of
+ * being moved on every write.
  */
 final class IdleTimeout implements Runnable {
-    private final Channel client;
+    private final EventLoop loop;
     private final long timeoutNanos;
+    private final Runnable expire;
     private long lastActivity;
     private ScheduledFuture<?> timer;
 
-    IdleTimeout(Channel client, long timeoutNanos) {
-        this.client = client;
+    IdleTimeout(EventLoop loop, long timeoutNanos, Runnable expire) {
+        this.loop = loop;
         this.timeoutNanos = timeoutNanos;
+        this.expire = expire;
+    }
+
+    /** Closes {@code client} when idle: a TCP connection's end. */
+    static IdleTimeout closing(Channel client, long timeoutNanos) {
+        return new IdleTimeout(client.eventLoop(), timeoutNanos, client::close);
     }
 
     void start() {
@@ -26,7 +34,7 @@ final class IdleTimeout implements Runnable {
         arm(timeoutNanos);
     }
 
-    /** The connection ended: on the client's loop, so no listener on its close is needed. */
+    /** The connection or flow ended: on its loop, so no listener on its close is needed. */
     void cancel() {
         timer.cancel(false);
     }
@@ -39,13 +47,13 @@ final class IdleTimeout implements Runnable {
     public void run() {
         long idle = System.nanoTime() - lastActivity;
         if (idle >= timeoutNanos) {
-            client.close();
+            expire.run();
         } else {
             arm(timeoutNanos - idle);
         }
     }
 
     private void arm(long delayNanos) {
-        timer = client.eventLoop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -1,22 +1,19 @@
 package io.floatlb.dataplane.proxy;
 
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.net.HostPort;
-import io.floatlb.dataplane.transport.Listening;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 
-/** The listening socket of one {@code VIP:port}; it outlives reloads that keep that address. */
-public final class ProxyListener {
-    private final ServiceProxy service;
-    private final HostPort address;
-    private Listening listening;
+/** The listening sockets of one TCP {@code VIP:port}; they outlive reloads that keep that address. */
+final class ProxyListener extends PortListener {
 
     ProxyListener(ServiceProxy service, HostPort address) {
-        this.service = service;
-        this.address = address;
+        super(service, address, Protocol.TCP);
     }
 
+    @Override
     void bind() {
         listening = service.transport().listen(address, true, b -> b
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -27,19 +24,20 @@ public final class ProxyListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrontendHandler(service, address.port()));
+                        ch.pipeline().addLast(new FrontendHandler(service, port));
                     }
                 }));
     }
 
-    void close() {
-        if (listening != null) {
-            listening.close();
-        }
+    /** Closing the listening sockets refuses new clients and leaves accepted connections be. */
+    @Override
+    void stopAdmitting() {
+        close();
     }
 
+    /** Accepted connections are counted by the service, not here. */
     @Override
-    public String toString() {
-        return service.config().name() + " " + address;
+    boolean busy() {
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.floatlb.dataplane.proxy;
 
+import io.floatlb.core.config.Protocol;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.handover.Flow;
 import io.floatlb.core.net.HostPort;
@@ -32,11 +33,12 @@ public final class ServiceProxy {
 
     private volatile Route route;
     private final Transport transport;
-    private final Map<HostPort, ProxyListener> listeners = new LinkedHashMap<>();
+    private final Map<ListenAddress, PortListener> listeners = new LinkedHashMap<>();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final UdpCounters udp = new UdpCounters();
 
     public ServiceProxy(ServiceConfig config, BackendPool pool, Transport transport) {
         this.route = new Route(config, pool);
@@ -50,17 +52,17 @@ public final class ServiceProxy {
     }
 
     /** The listeners a reload needs, bound before anything changes, so that a reload can still be abandoned. */
-    public record Rebind(ServiceConfig next, Map<HostPort, ProxyListener> added) {}
+    public record Rebind(ServiceConfig next, Map<ListenAddress, PortListener> added) {}
 
     /** Binds the ports {@code next} adds; fails with the address that could not be bound, leaving nothing bound. */
     public synchronized Rebind bindFor(ServiceConfig next) {
-        List<HostPort> wanted = addresses(next);
+        List<ListenAddress> wanted = addresses(next);
         return new Rebind(next, bind(wanted.stream().filter(a -> !listeners.containsKey(a)).toList()));
     }
 
     /** Closes what {@link #bindFor} bound, for a reload that will not happen. */
     public void abandon(Rebind r) {
-        r.added().values().forEach(ProxyListener::close);
+        r.added().values().forEach(PortListener::close);
     }
 
     /**
@@ -69,7 +71,7 @@ public final class ServiceProxy {
      * go on with their backends.
      */
     public synchronized void update(Rebind r, BackendPool nextPool) {
-        List<HostPort> wanted = addresses(r.next());
+        List<ListenAddress> wanted = addresses(r.next());
         this.route = new Route(r.next(), nextPool);
         listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList()
                 .forEach(a -> listeners.remove(a).close());
@@ -79,18 +81,19 @@ public final class ServiceProxy {
         }
     }
 
-    private static List<HostPort> addresses(ServiceConfig s) {
-        return s.ports().stream().map(p -> new HostPort(s.vip(), p.port())).toList();
+    private static List<ListenAddress> addresses(ServiceConfig s) {
+        return s.ports().stream().map(p -> new ListenAddress(new HostPort(s.vip(), p.port()), p.protocol())).toList();
     }
 
-    private Map<HostPort, ProxyListener> bind(List<HostPort> addresses) {
-        Map<HostPort, ProxyListener> bound = new LinkedHashMap<>();
-        for (HostPort a : addresses) {
-            ProxyListener l = new ProxyListener(this, a);
+    private Map<ListenAddress, PortListener> bind(List<ListenAddress> addresses) {
+        Map<ListenAddress, PortListener> bound = new LinkedHashMap<>();
+        for (ListenAddress a : addresses) {
+            PortListener l = a.protocol() == Protocol.TCP ? new ProxyListener(this, a.address())
+                    : new DatagramListener(this, a.address());
             try {
                 l.bind();
             } catch (IllegalStateException e) {
-                bound.values().forEach(ProxyListener::close);
+                bound.values().forEach(PortListener::close);
                 throw new IllegalStateException("cannot listen on " + a + " for service " + config().name()
                         + ": " + e.getMessage(), e);
             }
@@ -116,17 +119,33 @@ public final class ServiceProxy {
         active.decrementAndGet();
     }
 
-    /** Closes the listeners: new clients are refused, established ones carry on. */
-    public synchronized void stopAccepting() {
-        listeners.values().forEach(ProxyListener::close);
+    /** Counts a new UDP flow in, or drops its datagram when the service has its most flows. */
+    boolean admitFlow(Route at) {
+        if (udp.flows.incrementAndGet() > at.config().udp().maxFlows()) {
+            udp.flows.decrementAndGet();
+            udp.drop(UdpCounters.Drop.MAX_FLOWS);
+            return false;
+        }
+        udp.flowsTotal.increment();
+        return true;
     }
 
     /**
-     * Lets established connections finish until {@code untilNanos} ({@link System#nanoTime()}),
-     * then closes what is left. Returns how many had to be closed.
+     * New clients are refused from now on: TCP listeners close, UDP sockets stay open for
+     * the replies of established flows but start no new flow. Established connections and
+     * flows carry on.
+     */
+    public synchronized void stopAccepting() {
+        listeners.values().forEach(PortListener::stopAdmitting);
+    }
+
+    /**
+     * Lets established connections finish, and UDP flows go on while their clients still
+     * send, until {@code untilNanos} ({@link System#nanoTime()}); then closes what is left.
+     * Returns how many connections and flows had to be closed.
      */
     public int drain(long untilNanos) {
-        while (active.get() > 0 && System.nanoTime() < untilNanos) {
+        while ((active.get() > 0 || udpBusy()) && System.nanoTime() < untilNanos) {
             try {
                 TimeUnit.MILLISECONDS.sleep(20);
             } catch (InterruptedException e) {
@@ -134,15 +153,24 @@ public final class ServiceProxy {
                 break;
             }
         }
-        int left = active.get();
+        int left = active.get() + udp.flowsActive();
         if (left > 0) {
-            log.info("service {}: closing {} connection(s) still open after draining", config().name(), left);
+            log.info("service {}: closing {} connection(s) and flow(s) still open after draining", config().name(), left);
         }
         if (!clients.close().awaitUninterruptibly(Transport.LOOP_WAIT_MILLIS)) {
             log.warn("service {}: connections not closed within {} ms: an event loop is stuck", config().name(),
                     Transport.LOOP_WAIT_MILLIS);
         }
+        closeListeners();
         return left;
+    }
+
+    private synchronized boolean udpBusy() {
+        return listeners.values().stream().anyMatch(PortListener::busy);
+    }
+
+    private synchronized void closeListeners() {
+        listeners.values().forEach(PortListener::close);
     }
 
     /**
@@ -208,5 +236,9 @@ public final class ServiceProxy {
 
     public long rejectedConnections() {
         return rejected.sum();
+    }
+
+    public UdpCounters udp() {
+        return udp;
     }
 }

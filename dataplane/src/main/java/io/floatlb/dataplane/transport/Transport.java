@@ -2,24 +2,29 @@ package io.floatlb.dataplane.transport;
 
 import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
@@ -27,6 +32,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -62,6 +68,11 @@ public final class Transport implements AutoCloseable {
     public static final long LOOP_WAIT_MILLIS = 5_000;
 
     private static final short BUFFER_GROUP = 0;
+    /**
+     * Every UDP read takes a buffer that holds the largest datagram: Netty's default of 2 KiB
+     * would cut a larger one short without a word (DNS answers over EDNS, fragmented datagrams).
+     */
+    private static final FixedRecvByteBufAllocator WHOLE_DATAGRAMS = new FixedRecvByteBufAllocator(65_535);
 
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
@@ -76,12 +87,14 @@ public final class Transport implements AutoCloseable {
     private enum Machinery {
         IO_URING(TransportKind.IO_URING, IoUring::isAvailable, IoUring::unavailabilityCause, Machinery::ringHandlers,
                 family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel(),
-                IoUringChannelOption.IP_FREEBIND, IoUring::isRegisterBufferRingSupported),
+                IoUringDatagramChannel::new, IoUringChannelOption.IP_FREEBIND, IoUring::isRegisterBufferRingSupported),
         EPOLL(TransportKind.EPOLL, Epoll::isAvailable, Epoll::unavailabilityCause, EpollIoHandler::newFactory,
-                EpollServerSocketChannel::new, EpollSocketChannel::new, EpollChannelOption.IP_FREEBIND, () -> false),
+                EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new,
+                EpollChannelOption.IP_FREEBIND, () -> false),
         /** NIO has neither SO_REUSEPORT groups nor IP_FREEBIND: one listener, accepted on one thread. */
         NIO(TransportKind.NIO, () -> true, () -> null, NioIoHandler::newFactory,
-                family -> new NioServerSocketChannel(), family -> new NioSocketChannel(), null, () -> false);
+                family -> new NioServerSocketChannel(), family -> new NioSocketChannel(), NioDatagramChannel::new, null,
+                () -> false);
 
         final TransportKind kind;
         final BooleanSupplier available;
@@ -89,20 +102,22 @@ public final class Transport implements AutoCloseable {
         final Supplier<IoHandlerFactory> handlers;
         final Function<SocketProtocolFamily, ServerChannel> server;
         final Function<SocketProtocolFamily, Channel> client;
+        final Function<SocketProtocolFamily, Channel> datagram;
         final ChannelOption<Boolean> freeBind;
         /** Whether proxied sockets read into the loop's ring of provided buffers (io_uring). */
         final BooleanSupplier providedBuffers;
 
         Machinery(TransportKind kind, BooleanSupplier available, Supplier<Throwable> unavailability,
                   Supplier<IoHandlerFactory> handlers, Function<SocketProtocolFamily, ServerChannel> server,
-                  Function<SocketProtocolFamily, Channel> client, ChannelOption<Boolean> freeBind,
-                  BooleanSupplier providedBuffers) {
+                  Function<SocketProtocolFamily, Channel> client, Function<SocketProtocolFamily, Channel> datagram,
+                  ChannelOption<Boolean> freeBind, BooleanSupplier providedBuffers) {
             this.kind = kind;
             this.available = available;
             this.unavailability = unavailability;
             this.handlers = handlers;
             this.server = server;
             this.client = client;
+            this.datagram = datagram;
             this.freeBind = freeBind;
             this.providedBuffers = providedBuffers;
         }
@@ -191,38 +206,78 @@ public final class Transport implements AutoCloseable {
      * @param child sets the child options and handler
      */
     public Listening listen(HostPort address, boolean freeBind, Consumer<ServerBootstrap> child) {
-        List<Channel> bound = new ArrayList<>();
         InetSocketAddress where = address.toSocketAddress();
         SocketProtocolFamily family = familyOf(where.getAddress());
-        try {
-            if (!machinery.reusePort()) {
-                ServerBootstrap b = new ServerBootstrap().group(acceptors, workers)
-                        .channelFactory(() -> machinery.server.apply(family));
-                child.accept(b);
-                readsFromRing(b);
-                b.handler(new AcceptPause(acceptFailures));
-                bound.add(bind(b, where));
+        if (machinery.reusePort()) {
+            refuseIfTaken(where, freeBind);
+        }
+        return bindOnEach(machinery.reusePort() ? workers : List.of(acceptors.next()), where, loop -> {
+            ServerBootstrap b = new ServerBootstrap().channelFactory(() -> machinery.server.apply(family));
+            if (machinery.reusePort()) {
+                b.group(loop, loop).option(UnixChannelOption.SO_REUSEPORT, true).option(machinery.freeBind, freeBind);
             } else {
-                refuseIfTaken(where, freeBind);
-                for (EventExecutor loop : workers) {
-                    ServerBootstrap b = new ServerBootstrap().group((EventLoop) loop, (EventLoop) loop)
-                            .channelFactory(() -> machinery.server.apply(family))
-                            .option(UnixChannelOption.SO_REUSEPORT, true)
-                            .option(machinery.freeBind, freeBind);
-                    child.accept(b);
-                    readsFromRing(b);
-                    b.handler(new AcceptPause(acceptFailures));
-                    Channel ch = bind(b, where);
-                    bound.add(ch);
-                    // An ephemeral port (0) is chosen by the first bind; the others share it.
-                    where = (InetSocketAddress) ch.localAddress();
-                }
+                b.group(acceptors, workers);
+            }
+            child.accept(b);
+            readsFromRing(b);
+            return b.handler(new AcceptPause(acceptFailures));
+        });
+    }
+
+    /**
+     * Binds a UDP socket on {@code address}, one per event loop with the native kinds
+     * (SO_REUSEPORT): the kernel hashes each client address to one of them, so a client's
+     * datagrams always reach the same loop and its flow needs no lock.
+     *
+     * @param freeBind as for {@link #listen}
+     * @param handler the handler of each socket, one per socket and so per loop
+     */
+    public Listening listenDatagram(HostPort address, boolean freeBind, Supplier<ChannelHandler> handler) {
+        InetSocketAddress where = address.toSocketAddress();
+        SocketProtocolFamily family = familyOf(where.getAddress());
+        if (machinery.reusePort()) {
+            refuseIfTakenDatagram(where, freeBind);
+        }
+        return bindOnEach(machinery.reusePort() ? workers : List.of(workers.next()), where, loop -> {
+            Bootstrap b = new Bootstrap().group(loop)
+                    .channelFactory(() -> machinery.datagram.apply(family))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
+                    .handler(handler.get());
+            if (machinery.reusePort()) {
+                b.option(UnixChannelOption.SO_REUSEPORT, true).option(machinery.freeBind, freeBind);
+            }
+            return b;
+        });
+    }
+
+    /** Binds what {@code bootstrap} makes for each loop; on a failure closes what was bound and fails. */
+    private static Listening bindOnEach(Iterable<? extends EventExecutor> loops, InetSocketAddress where,
+                                        Function<EventLoop, AbstractBootstrap<?, ?>> bootstrap) {
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (EventExecutor loop : loops) {
+                Channel ch = awaitBound(bootstrap.apply((EventLoop) loop).bind(where));
+                bound.add(ch);
+                // An ephemeral port (0) is chosen by the first bind; the others share it.
+                where = (InetSocketAddress) ch.localAddress();
             }
         } catch (RuntimeException e) {
             new Listening(bound).close();
             throw e;
         }
         return new Listening(bound);
+    }
+
+    /** As {@link #refuseIfTaken}, for a UDP address. */
+    private void refuseIfTakenDatagram(InetSocketAddress where, boolean freeBind) {
+        if (where.getPort() == 0) {
+            return;
+        }
+        Bootstrap probe = new Bootstrap().group(workers.next())
+                .channelFactory(() -> machinery.datagram.apply(familyOf(where.getAddress())))
+                .handler(new ChannelInboundHandlerAdapter())
+                .option(machinery.freeBind, freeBind);
+        closeProbe(takenProbe(() -> awaitBound(probe.bind(where)), where), where);
     }
 
     /** Accepted sockets get their group of provided buffers before they are registered. */
@@ -247,21 +302,26 @@ public final class Transport implements AutoCloseable {
                 .channelFactory(() -> machinery.server.apply(family))
                 .option(machinery.freeBind, freeBind)
                 .childHandler(new ChannelInboundHandlerAdapter());
-        Channel ch;
+        closeProbe(takenProbe(() -> awaitBound(probe.bind(where)), where), where);
+    }
+
+    private static Channel takenProbe(Supplier<Channel> bind, InetSocketAddress where) {
         try {
-            ch = bind(probe, where);
+            return bind.get();
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " (another process holds " + new HostPort(where.getAddress(), where.getPort())
                     + "; stop it or choose another address)", e);
         }
+    }
+
+    private static void closeProbe(Channel ch, InetSocketAddress where) {
         if (!ch.close().awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
             throw new IllegalStateException("closing a probe of " + new HostPort(where.getAddress(), where.getPort()) + " took longer than "
                     + LOOP_WAIT_MILLIS + " ms: an event loop is stuck");
         }
     }
 
-    private static Channel bind(ServerBootstrap b, InetSocketAddress where) {
-        ChannelFuture f = b.bind(where);
+    private static Channel awaitBound(ChannelFuture f) {
         if (!f.awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
             f.cancel(false);
             f.addListener(done -> f.channel().close());
@@ -284,6 +344,13 @@ public final class Transport implements AutoCloseable {
         if (machinery.providedBuffers.getAsBoolean()) {
             ch.config().setOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
         }
+        return ch;
+    }
+
+    /** A UDP socket for a flow to an address of {@code target}'s family, not registered yet. */
+    public Channel datagramTo(InetAddress target) {
+        Channel ch = machinery.datagram.apply(familyOf(target));
+        ch.config().setRecvByteBufAllocator(WHOLE_DATAGRAMS);
         return ch;
     }
 

@@ -10,6 +10,7 @@ import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.transport.Transport;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +37,13 @@ class HealthCheckerTest {
     }
 
     private BackendPool pool(String check, int port) throws Exception {
+        return pool(check, port, "TCP");
+    }
+
+    private BackendPool pool(String check, int port, String protocol) throws Exception {
         ServiceConfig s = ConfigLoader.parseString("floatlb { node.name = n1, services.web { vip = \"127.0.0.10\","
-                + " ports = [{ port = 80, target-port = " + port + " }], health-check { " + check + " },"
+                + " ports = [{ port = 80, target-port = " + port + ", protocol = " + protocol + " }],"
+                + " health-check { " + check + " },"
                 + " endpoints = [{ address = \"127.0.0.31\", node = n1 }] } }", "test.conf").config().services().get(0);
         return new BackendPool(s, "n1");
     }
@@ -50,6 +56,40 @@ class HealthCheckerTest {
         });
         server.start();
         return server.getAddress().getPort();
+    }
+
+    @Test
+    void aUdpTargetIsDownWhileItsPortAnswersUnreachableAndUpOnceSomethingListens() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(Net.loopback(31), 0))) {
+            port = probe.getLocalPort();
+        }
+        BackendPool pool = pool("interval = 50ms, timeout = 40ms, rise = 1, fall = 1", port, "UDP");
+        Target t = pool.targets().iterator().next();
+        checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
+        checker.start();
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.health(t).status() == Status.DOWN))
+                .as("nothing listens: the kernel answers port-unreachable").isTrue();
+        try (DatagramSocket listening = new DatagramSocket(new InetSocketAddress(Net.loopback(31), port))) {
+            assertThat(Net.await(Duration.ofSeconds(5), () -> pool.isUp(t))).as("a silent listener passes").isTrue();
+        }
+    }
+
+    @Test
+    void aUdpTargetWithACheckPortIsCheckedOverTcpThere() throws Exception {
+        int tcp = startHttp();
+        int udp;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(Net.loopback(31), 0))) {
+            udp = probe.getLocalPort(); // nothing listens here: only the check port can make it up
+        }
+        BackendPool pool = pool("kind = http, path = \"/health\", port = " + tcp + ", interval = 50ms, timeout = 40ms,"
+                + " rise = 1, fall = 1", udp, "UDP");
+        Target t = pool.targets().iterator().next();
+        checker = new HealthChecker(pool, pool.service().healthCheck(), transport);
+        checker.start();
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.isUp(t))).isTrue();
+        status.set(503);
+        assertThat(Net.await(Duration.ofSeconds(5), () -> pool.health(t).status() == Status.DOWN)).isTrue();
     }
 
     @Test
