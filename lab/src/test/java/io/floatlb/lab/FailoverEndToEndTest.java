@@ -3,7 +3,11 @@ package io.floatlb.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two agents, a ZooKeeper and a client in network namespaces, with the client's kernel
@@ -248,6 +253,72 @@ class FailoverEndToEndTest {
         assertThat(metric(other(owner), notOwner) - ignoredBefore).as("requests the other node left to the owner")
                 .isGreaterThanOrEqualTo(3);
         assertThat(metric(other(owner), answered)).as("the other node answered none").isZero();
+    }
+
+    /**
+     * A UDP VIP in front of a real DNS server on each node (dnsmasq, answering with its own
+     * node's address), resolved with dig from the client; after the owner's link is cut, the
+     * client resolves through the other node.
+     */
+    @Test
+    @Order(12)
+    void aUdpVipResolvesFromTheClientAfterTheOwnerCrashes(@TempDir Path logs) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) && Files.isExecutable(Path.of("/usr/bin/dig")),
+                "needs dnsmasq and dig (dnsmasq-base, bind9-dnsutils; bin/install-test-deps installs them)");
+        List<Process> servers = new ArrayList<>();
+        try {
+            for (String n : FailoverLab.NODES) {
+                servers.add(lab.network().start(n, List.of("/usr/sbin/dnsmasq", "--keep-in-foreground",
+                        "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+                        "--listen-address=" + lab.network().address(n), "--port=5353",
+                        "--host-record=who.test," + lab.network().address(n), "--pid-file=", "--log-facility=-"),
+                        logs.resolve("dnsmasq-" + n + ".log")));
+            }
+            String endpoints = FailoverLab.NODES.stream().map(n -> "{ address = \"" + lab.network().address(n)
+                    + "\", node = " + n + " }").collect(java.util.stream.Collectors.joining(", "));
+            for (String n : FailoverLab.NODES) {
+                lab.editConfig(n, c -> c.replace("address-pools = [lan, lan6]", "address-pools = [lan, lan6, dns]")
+                        + "floatlb.address-pools.dns.addresses = [\"" + DNS_VIP + "/32\"]\n"
+                        + "floatlb.services.dns { vip = \"" + DNS_VIP + "\", ports = [{ port = 53, target-port = 5353,"
+                        + " protocol = UDP }], external-traffic-policy = local, health-check { kind = tcp, port = 5353,"
+                        + " interval = 200ms, timeout = 100ms, rise = 2, fall = 2 }, endpoints = [" + endpoints + "] }\n");
+                assertThat(lab.floatlbOn(n, "reload")).containsAnyOf("applied", "unchanged");
+            }
+            assertThat(FailoverLab.within(Duration.ofSeconds(15), () -> resolve() != null)).as("the UDP VIP resolves")
+                    .isTrue();
+            String ownerAddress = resolve();
+            String owner = FailoverLab.NODES.stream().filter(n -> lab.network().address(n).equals(ownerAddress))
+                    .findFirst().orElseThrow();
+            String successor = lab.network().address(other(owner));
+            lab.network().linkDown(owner);
+            try {
+                long cut = System.nanoTime();
+                assertThat(FailoverLab.within(Duration.ofSeconds(10), () -> successor.equals(resolve())))
+                        .as("the client resolves through the other node after the crash").isTrue();
+                long millis = (System.nanoTime() - cut) / 1_000_000;
+                assertThat(millis).as("UDP outage after a crash (ms)").isLessThan(10_000);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(resolve()).as("then every query is answered").isEqualTo(successor);
+                }
+            } finally {
+                lab.network().linkUp(owner);
+            }
+        } finally {
+            servers.forEach(p -> LabNetwork.stop(p, 3000));
+        }
+    }
+
+    private static final String DNS_VIP = LabNetwork.SUBNET + "53";
+
+    /** dig from the client through the UDP VIP: the answer, or null. */
+    private String resolve() {
+        try {
+            String out = lab.network().run("cl", "/usr/bin/dig", "@" + DNS_VIP, "who.test", "A", "+short", "+tries=1",
+                    "+time=1").strip();
+            return out.isEmpty() ? null : out;
+        } catch (IllegalStateException noAnswer) {
+            return null;
+        }
     }
 
     private double metric(String node, String series) {
