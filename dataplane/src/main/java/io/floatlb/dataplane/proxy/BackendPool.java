@@ -91,7 +91,7 @@ public final class BackendPool {
         List<Target> all = targetsByPort.getOrDefault(vipPort, List.of());
         List<Target> usable = new ArrayList<>(all.size());
         for (Target t : all) {
-            if (stats.get(t).health.get().status() != HealthState.Status.DOWN && !exclude.contains(t)) {
+            if (!stats.get(t).down() && !exclude.contains(t)) {
                 usable.add(t);
             }
         }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * event loop, so the endpoint's replies reach this flow alone and leave from the VIP
  * socket: the client hears from the address it sent to. An ICMP port-unreachable on that
  * socket counts against the endpoint as a failed connect does and moves the flow's next
- * datagram to another endpoint. The flow ends after the service's {@code udp.idle-timeout}
- * without a datagram either way, or when its VIP socket closes.
+ * datagram to another endpoint, as does its endpoint going down by checks. The flow ends
+ * after the service's {@code udp.idle-timeout} without a datagram either way, or when its
+ * VIP socket closes.
  *
  * <p>It is the handler of each socket it opens in turn (one at a time, all on its loop),
  * hence sharable; a read from a socket it has moved away from is dropped.
@@ -63,6 +64,9 @@ final class DatagramFlow extends ChannelInboundHandlerAdapter {
     /** A datagram from the client; the flow owns {@code content} from here. */
     void fromClient(ByteBuf content) {
         idle.touch();
+        if (backend != null && stats.down()) {
+            closeBackend(); // its endpoint went down: the flow moves on, as kube-proxy flushes a UDP conntrack entry
+        }
         if (backend == null) {
             open();
         }

@@ -26,6 +26,11 @@ public final class TargetStats {
         return health.get().up();
     }
 
+    /** Down after failed checks; a target not checked yet is not down (it is used, see BackendPool#choose). */
+    boolean down() {
+        return health.get().status() == HealthState.Status.DOWN;
+    }
+
     public int active() {
         return active.get();
     }

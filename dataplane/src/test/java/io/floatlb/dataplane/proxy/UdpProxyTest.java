@@ -142,6 +142,22 @@ class UdpProxyTest {
     }
 
     @Test
+    void aFlowWhoseEndpointGoesDownMovesToAnotherWithItsNextDatagram() throws Exception {
+        echo(21, "a");
+        echo(22, "b");
+        ServiceProxy proxy = service("health-check.fall = 1", 21, 22);
+        try (DatagramSocket client = client()) {
+            String first = Net.field(text(exchange(client, "one")), "backend");
+            Target down = target(proxy, first.equals("a") ? 21 : 22);
+            proxy.pool().report(down, false, "checked down by the test");
+            assertThat(Net.field(text(exchange(client, "two")), "backend")).as("the same client, the same flow")
+                    .isNotEqualTo(first);
+            assertThat(proxy.pool().stats(down).active()).as("the flow left the endpoint").isZero();
+            assertThat(proxy.udp().flowsActive()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aReloadKeepsFlowsOnKeptPortsAndGivesRemovedEndpointsNoNewFlows() throws Exception {
         echo(21, "a");
         echo(22, "b");
