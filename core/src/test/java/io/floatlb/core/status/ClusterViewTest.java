@@ -18,7 +18,7 @@ class ClusterViewTest {
                   node.name = n1
                   services.web {
                     vip = "127.0.0.10"
-                    ports = [{ port = 80, target-port = 8080 }]
+                    ports = [{ port = 80, target-port = 8080 }, { port = 53, target-port = 5353, protocol = UDP }]
                     endpoints = [
                       { address = "127.0.0.11", node = n1 }
                       { address = "127.0.0.12", node = n2 }
@@ -97,7 +97,7 @@ class ClusterViewTest {
                 vip -> Optional.empty(), NOTHING_CHECKED_HERE);
         assertThat(view.nodes()).filteredOn(NodeStatus::drift).extracting(NodeStatus::node).containsExactly("n2");
         assertThat(view.services().get(0).endpoints()).contains(new ServiceStatus.NodeEndpoints("n3", 1, 1));
-        assertThat(StatusTable.render(view, false)).contains("<none>");
+        assertThat(StatusTable.render(view, false)).contains("<none>", " 80:8080/TCP,53:5353/UDP ");
     }
 
     @Test
@@ -105,7 +105,7 @@ class ClusterViewTest {
         ClusterView view = ClusterView.of(config, Map.of("n1", member("n1", config.digest(), 1, 1)),
                 vip -> Optional.of("n1"), NOTHING_CHECKED_HERE);
         assertThat(StatusJson.render(view)).contains("\"owner\" : \"n1\"", "\"policy\" : \"cluster\"",
-                "\"target-port\" : 8080", "\"healthy\" : null", "\"drift\" : false", "\"live\" : false");
+                "\"target-port\" : 8080", "\"protocol\" : \"UDP\"", "\"healthy\" : null", "\"drift\" : false", "\"live\" : false");
     }
 
     @Test
