@@ -81,6 +81,34 @@ class UdpProxyTest {
     }
 
     @Test
+    void anIpv6VipRelaysFromItsOwnAddress() throws Exception {
+        InetSocketAddress backend;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            backend = (InetSocketAddress) probe.getLocalSocketAddress();
+        }
+        int vip6Port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            vip6Port = probe.getLocalPort();
+        }
+        open.add(EchoServer.startUdp(transport, new HostPort(backend.getAddress(), backend.getPort()), "six", "node1"));
+        ServiceConfig config = ConfigLoader.parseString("floatlb { node.name = node1, services.dns6 { vip = \"::1\","
+                + " ports = [{ port = " + vip6Port + ", target-port = " + backend.getPort() + ", protocol = UDP }],"
+                + " endpoints = [{ address = \"::1\", node = node1 }] } }", "six.conf").config().services().get(0);
+        ServiceProxy proxy = new ServiceProxy(config, new BackendPool(config, "node1"), transport);
+        proxy.start();
+        open.add(() -> proxy.stop(Duration.ZERO));
+        InetSocketAddress vip6 = new InetSocketAddress("::1", vip6Port);
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            client.setSoTimeout(3000);
+            byte[] q = "six?".getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(q, q.length, vip6));
+            DatagramPacket reply = receive(client);
+            assertThat(reply.getSocketAddress()).isEqualTo(vip6);
+            assertThat(Net.field(text(reply), "backend")).isEqualTo("six");
+        }
+    }
+
+    @Test
     void aDatagramLargerThanNettysDefaultBufferArrivesWhole() throws Exception {
         echo(21, "a");
         service("", 21);
