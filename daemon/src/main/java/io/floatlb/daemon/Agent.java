@@ -270,10 +270,11 @@ public final class Agent implements ClusterView.LocalView, FlowSource {
         return snapshot.services().values().stream().map(Running::proxy).toList();
     }
 
+    /** Open client connections and UDP flows: what this node serves of the service now. */
     @Override
     public int activeConnections(String service) {
         Running r = snapshot.services().get(service);
-        return r == null ? 0 : r.proxy().activeConnections();
+        return r == null ? 0 : r.proxy().activeConnections() + r.proxy().udp().flowsActive();
     }
 
     @Override

@@ -95,6 +95,11 @@ class DnsThroughUdpVipTest {
                 .isGreaterThanOrEqualTo(20);
         assertThat(metric(metrics, "floatlb_service_udp_flows_total{service=\"dns\"}")).isGreaterThanOrEqualTo(20);
         assertThat(metrics).contains("floatlb_service_udp_datagrams_dropped_total{reason=\"max_flows\",service=\"dns\"} 0.0");
+        String table = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + adminPort + "/status?o=wide")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(table).as("CONNECTIONS-HERE counts the flows: %s", table).containsPattern("(?m)^dns\\s+"
+                + VIP.replace(".", "\\.") + "\\s+" + vipPort + ":" + dnsPort + "/UDP\\s+.*\\s\\d{2,}\\s*$");
     }
 
     @Test
