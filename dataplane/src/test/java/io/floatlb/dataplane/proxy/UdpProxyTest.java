@@ -140,6 +140,8 @@ class UdpProxyTest {
             }
             assertThat(proxy.udp().flowsActive()).isEqualTo(50);
             assertThat(proxy.udp().dropped(UdpCounters.Drop.MAX_FLOWS)).isEqualTo(451);
+            assertThat(proxy.pool().stats(target(proxy, 21)).connections())
+                    .as("a refused client costs no flow and no socket").isEqualTo(50);
             assertThat(text(exchange(first, "after"))).as("an established flow is still served").endsWith("after");
         }
     }

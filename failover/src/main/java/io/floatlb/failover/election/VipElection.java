@@ -275,6 +275,7 @@ public final class VipElection implements VipOwnership {
             int attempt = attempts.merge(vip, 1, Integer::sum);
             handover.adopt(vip, () -> {
                 if (attempts.get(vip) == attempt && state(vip) == State.ACQUIRING) {
+                    handover.owned(vip);
                     fire(vip, Event.CREATED, "created");
                 } else {
                     handover.dropped(vip);

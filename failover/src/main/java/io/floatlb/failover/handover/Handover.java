@@ -14,6 +14,14 @@ public interface Handover {
      */
     void adopt(InetAddress vip, Runnable then);
 
+    /**
+     * This node owns the VIP now, its create landed and adopted: an offer of its own flows
+     * left from a release just before is withdrawn, since those connections are local again.
+     * Not before: an attempt that ends without owning the VIP (the successor it handed over
+     * to is preferred) must leave the offer to that successor.
+     */
+    void owned(InetAddress vip);
+
     /** This node no longer owns the VIP: forwarding its old owner's flows is for the next owner. */
     void dropped(InetAddress vip);
 
@@ -26,6 +34,9 @@ public interface Handover {
         public void adopt(InetAddress vip, Runnable then) {
             then.run();
         }
+
+        @Override
+        public void owned(InetAddress vip) { }
 
         @Override
         public void dropped(InetAddress vip) { }

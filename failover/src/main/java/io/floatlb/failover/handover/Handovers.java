@@ -103,12 +103,16 @@ public final class Handovers implements Handover {
 
     @Override
     public void adopt(InetAddress vip, Runnable then) {
-        offers.withdraw(vip);
         if (enabled) {
             forwarding.adopt(vip, then);
         } else {
             then.run();
         }
+    }
+
+    @Override
+    public void owned(InetAddress vip) {
+        offers.withdraw(vip);
     }
 
     @Override

@@ -118,6 +118,29 @@ class HandoverTest {
         assertThat(a.handovers.inProgress()).isEmpty();
     }
 
+    /**
+     * A node that handed a VIP over may race its successor for the free VIP and win the
+     * create, then let it go again (the successor is preferred). That attempt must leave its
+     * offer for the successor: withdrawn, the successor found none and reset every handed-over
+     * connection (HandoverEndToEndTest's failback, once). Only owning the VIP withdraws it.
+     */
+    @Test
+    void anAcquisitionThatDoesNotOwnTheVipLeavesTheOfferAndOnlyOwningItWithdrawsIt() throws Exception {
+        Node a = node("a", 11, "30s", false);
+        a.flows.add(F1);
+        await(() -> a.election.ownedHere(VIP));
+        String offer = io.floatlb.failover.zk.ClusterPaths.handover(VIP);
+        a.exec.submit(() -> a.handovers.offer(VIP)).get(5, TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<Void> adopted = new java.util.concurrent.CompletableFuture<>();
+        a.exec.submit(() -> a.handovers.adopt(VIP, () -> adopted.complete(null))).get(5, TimeUnit.SECONDS);
+        adopted.get(5, TimeUnit.SECONDS);
+        // Requests of one session are answered in order: this check comes after anything adopt sent.
+        assertThat(a.zk.checkExists().forPath(offer)).as("the offer after an attempt that did not own the VIP").isNotNull();
+
+        a.exec.submit(() -> a.handovers.owned(VIP)).get(5, TimeUnit.SECONDS);
+        assertThat(a.zk.checkExists().forPath(offer)).as("the offer once the node owns the VIP again").isNull();
+    }
+
     private Node node(String name, int lastOctet, String drainTimeout, boolean nftMissing) throws Exception {
         Node n = new Node(name, lastOctet, drainTimeout, nftMissing);
         nodes.add(n);
