@@ -2,6 +2,7 @@ package io.floatlb.core.select;
 
 import io.floatlb.core.config.Endpoint;
 import io.floatlb.core.config.Protocol;
+import io.floatlb.core.config.ProtocolAddress;
 import io.floatlb.core.net.HostPort;
 
 /**
@@ -24,11 +25,9 @@ public record Target(Endpoint endpoint, int port, Protocol protocol) {
     }
 
     /** What a reloaded pool recognises a target by: not its weight, which a reload may change. */
-    public Address address() {
-        return new Address(hostPort(), protocol);
+    public ProtocolAddress address() {
+        return new ProtocolAddress(hostPort(), protocol);
     }
-
-    public record Address(HostPort hostPort, Protocol protocol) {}
 
     /** Address and port, with {@code /udp} for a UDP target: what metrics label it by. */
     public String where() {

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One active check of one target: a TCP connect, or an HTTP GET whose status the check
  * accepts, at the check's port or else the target's. A UDP target without a check port gets
- * keepalived's UDP_CHECK: a one-byte datagram (an empty one is never sent), which fails only
- * if an ICMP port-unreachable comes back within the timeout. It completes exactly once, with a reason on failure,
- * within the check's timeout.
+ * keepalived's UDP_CHECK: a one-byte datagram (Netty never sends an empty one), which fails
+ * only if an ICMP port-unreachable comes back within the timeout. It completes exactly once,
+ * with a reason on failure, within the check's timeout.
  */
 final class Probe {
 

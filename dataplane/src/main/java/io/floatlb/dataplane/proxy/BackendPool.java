@@ -2,6 +2,7 @@ package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.HealthCheck;
 import io.floatlb.core.config.PortMapping;
+import io.floatlb.core.config.ProtocolAddress;
 import io.floatlb.core.config.ProxyProtocol;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.config.VipPort;
@@ -44,7 +45,7 @@ public final class BackendPool {
         this(service, node, Map.of());
     }
 
-    private BackendPool(ServiceConfig service, String node, Map<Target.Address, TargetStats> carried) {
+    private BackendPool(ServiceConfig service, String node, Map<ProtocolAddress, TargetStats> carried) {
         this.service = service;
         this.selector = EndpointSelector.of(service.balance());
         for (PortMapping port : service.ports()) {
@@ -64,7 +65,7 @@ public final class BackendPool {
      * whose stats are the same object.
      */
     public BackendPool successor(ServiceConfig next, String node) {
-        Map<Target.Address, TargetStats> carried = new HashMap<>();
+        Map<ProtocolAddress, TargetStats> carried = new HashMap<>();
         stats.forEach((t, s) -> carried.put(t.address(), s));
         BackendPool p = new BackendPool(next, node, carried);
         p.healthListeners.addAll(healthListeners);

@@ -27,10 +27,11 @@ abstract sealed class PortListener permits ProxyListener, DatagramListener {
     /** Whether clients of this port still need it: a UDP flow sent a datagram lately. */
     abstract boolean busy();
 
-    /** Closes the sockets: what still depends on them ends. */
+    /** Closes the sockets, once: what still depends on them ends. */
     void close() {
         if (listening != null) {
             listening.close();
+            listening = null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.Protocol;
+import io.floatlb.core.config.ProtocolAddress;
 import io.floatlb.core.config.ServiceConfig;
 import io.floatlb.core.handover.Flow;
 import io.floatlb.core.net.HostPort;
@@ -33,7 +34,7 @@ public final class ServiceProxy {
 
     private volatile Route route;
     private final Transport transport;
-    private final Map<ListenAddress, PortListener> listeners = new LinkedHashMap<>();
+    private final Map<ProtocolAddress, PortListener> listeners = new LinkedHashMap<>();
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
@@ -52,11 +53,11 @@ public final class ServiceProxy {
     }
 
     /** The listeners a reload needs, bound before anything changes, so that a reload can still be abandoned. */
-    public record Rebind(ServiceConfig next, Map<ListenAddress, PortListener> added) {}
+    public record Rebind(ServiceConfig next, Map<ProtocolAddress, PortListener> added) {}
 
     /** Binds the ports {@code next} adds; fails with the address that could not be bound, leaving nothing bound. */
     public synchronized Rebind bindFor(ServiceConfig next) {
-        List<ListenAddress> wanted = addresses(next);
+        List<ProtocolAddress> wanted = addresses(next);
         return new Rebind(next, bind(wanted.stream().filter(a -> !listeners.containsKey(a)).toList()));
     }
 
@@ -71,7 +72,7 @@ public final class ServiceProxy {
      * go on with their backends.
      */
     public synchronized void update(Rebind r, BackendPool nextPool) {
-        List<ListenAddress> wanted = addresses(r.next());
+        List<ProtocolAddress> wanted = addresses(r.next());
         this.route = new Route(r.next(), nextPool);
         listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList()
                 .forEach(a -> listeners.remove(a).close());
@@ -81,13 +82,13 @@ public final class ServiceProxy {
         }
     }
 
-    private static List<ListenAddress> addresses(ServiceConfig s) {
-        return s.ports().stream().map(p -> new ListenAddress(new HostPort(s.vip(), p.port()), p.protocol())).toList();
+    private static List<ProtocolAddress> addresses(ServiceConfig s) {
+        return s.ports().stream().map(p -> new ProtocolAddress(new HostPort(s.vip(), p.port()), p.protocol())).toList();
     }
 
-    private Map<ListenAddress, PortListener> bind(List<ListenAddress> addresses) {
-        Map<ListenAddress, PortListener> bound = new LinkedHashMap<>();
-        for (ListenAddress a : addresses) {
+    private Map<ProtocolAddress, PortListener> bind(List<ProtocolAddress> addresses) {
+        Map<ProtocolAddress, PortListener> bound = new LinkedHashMap<>();
+        for (ProtocolAddress a : addresses) {
             PortListener l = a.protocol() == Protocol.TCP ? new ProxyListener(this, a.address())
                     : new DatagramListener(this, a.address());
             try {

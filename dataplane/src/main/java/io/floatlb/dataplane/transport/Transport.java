@@ -217,7 +217,10 @@ public final class Transport implements AutoCloseable {
         InetSocketAddress where = address.toSocketAddress();
         SocketProtocolFamily family = familyOf(where.getAddress());
         if (machinery.reusePort()) {
-            refuseIfTaken(where, freeBind);
+            refuseIfTaken(where, new ServerBootstrap().group(acceptors.next(), workers.next())
+                    .channelFactory(() -> machinery.server.apply(family))
+                    .option(machinery.freeBind, freeBind)
+                    .childHandler(new ChannelInboundHandlerAdapter()));
         }
         return bindOnEach(machinery.reusePort() ? workers : List.of(acceptors.next()), where, loop -> {
             ServerBootstrap b = new ServerBootstrap().channelFactory(() -> machinery.server.apply(family));
@@ -244,7 +247,10 @@ public final class Transport implements AutoCloseable {
         InetSocketAddress where = address.toSocketAddress();
         SocketProtocolFamily family = familyOf(where.getAddress());
         if (machinery.reusePort()) {
-            refuseIfTakenDatagram(where, freeBind);
+            refuseIfTaken(where, new Bootstrap().group(workers.next())
+                    .channelFactory(() -> machinery.datagram.apply(family))
+                    .option(machinery.freeBind, freeBind)
+                    .handler(new ChannelInboundHandlerAdapter()));
         }
         return bindOnEach(machinery.reusePort() ? workers : List.of(workers.next()), where, loop -> {
             Bootstrap b = new Bootstrap().group(loop)
@@ -277,18 +283,6 @@ public final class Transport implements AutoCloseable {
         return new Listening(bound);
     }
 
-    /** As {@link #refuseIfTaken}, for a UDP address. */
-    private void refuseIfTakenDatagram(InetSocketAddress where, boolean freeBind) {
-        if (where.getPort() == 0) {
-            return;
-        }
-        Bootstrap probe = new Bootstrap().group(workers.next())
-                .channelFactory(() -> machinery.datagram.apply(familyOf(where.getAddress())))
-                .handler(new ChannelInboundHandlerAdapter())
-                .option(machinery.freeBind, freeBind);
-        closeProbe(takenProbe(() -> awaitBound(probe.bind(where)), where), where);
-    }
-
     /** Accepted sockets get their group of provided buffers before they are registered. */
     private void readsFromRing(ServerBootstrap b) {
         if (machinery.providedBuffers.getAsBoolean()) {
@@ -297,36 +291,26 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * SO_REUSEPORT would let this process join another one's listener on the same address
+     * SO_REUSEPORT would let this process join another one's socket on the same address
      * (same user), and the kernel would split the clients between the two without a word.
-     * A plain bind first, without SO_REUSEPORT, fails when anyone holds the address; closed
-     * again at once, it leaves the address to the group bound next.
+     * A plain bind first ({@code probe}, without SO_REUSEPORT) fails when anyone holds the
+     * address; closed again at once, it leaves the address to the group bound next.
      */
-    private void refuseIfTaken(InetSocketAddress where, boolean freeBind) {
+    private static void refuseIfTaken(InetSocketAddress where, AbstractBootstrap<?, ?> probe) {
         if (where.getPort() == 0) {
             return;
         }
-        SocketProtocolFamily family = familyOf(where.getAddress());
-        ServerBootstrap probe = new ServerBootstrap().group(acceptors.next(), workers.next())
-                .channelFactory(() -> machinery.server.apply(family))
-                .option(machinery.freeBind, freeBind)
-                .childHandler(new ChannelInboundHandlerAdapter());
-        closeProbe(takenProbe(() -> awaitBound(probe.bind(where)), where), where);
-    }
-
-    private static Channel takenProbe(Supplier<Channel> bind, InetSocketAddress where) {
+        HostPort address = new HostPort(where.getAddress(), where.getPort());
+        Channel ch;
         try {
-            return bind.get();
+            ch = awaitBound(probe.bind(where));
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + " (another process holds " + new HostPort(where.getAddress(), where.getPort())
+            throw new IllegalStateException(e.getMessage() + " (another process holds " + address
                     + "; stop it or choose another address)", e);
         }
-    }
-
-    private static void closeProbe(Channel ch, InetSocketAddress where) {
         if (!ch.close().awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
-            throw new IllegalStateException("closing a probe of " + new HostPort(where.getAddress(), where.getPort()) + " took longer than "
-                    + LOOP_WAIT_MILLIS + " ms: an event loop is stuck");
+            throw new IllegalStateException("closing a probe of " + address + " took longer than " + LOOP_WAIT_MILLIS
+                    + " ms: an event loop is stuck");
         }
     }
 

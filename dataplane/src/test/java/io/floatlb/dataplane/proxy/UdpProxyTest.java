@@ -188,6 +188,19 @@ class UdpProxyTest {
     }
 
     @Test
+    void withNoEndpointUpADatagramIsDroppedAndCounted() throws Exception {
+        echo(21, "a");
+        ServiceProxy proxy = service("health-check.fall = 1", 21);
+        proxy.pool().report(target(proxy, 21), false, "checked down by the test");
+        try (DatagramSocket client = client()) {
+            client.send(packet("anyone?"));
+            assertThat(Net.await(Duration.ofSeconds(5), () -> proxy.udp().dropped(UdpCounters.Drop.NO_ENDPOINT) == 1))
+                    .isTrue();
+        }
+        assertThat(proxy.pool().stats(target(proxy, 21)).connections()).isZero();
+    }
+
+    @Test
     void aReloadKeepsFlowsOnKeptPortsAndGivesRemovedEndpointsNoNewFlows() throws Exception {
         echo(21, "a");
         echo(22, "b");
@@ -226,12 +239,19 @@ class UdpProxyTest {
         try (DatagramSocket established = client(); DatagramSocket late = client()) {
             exchange(established, "hello");
             proxy.stopAccepting();
-            assertThat(text(exchange(established, "still there"))).endsWith("still there");
             late.send(packet("too late"));
             assertThat(Net.await(Duration.ofSeconds(5), () -> proxy.udp().dropped(UdpCounters.Drop.DRAINING) == 1))
                     .isTrue();
-            assertThat(proxy.drain(System.nanoTime() + Duration.ofSeconds(5).toNanos()))
-                    .as("the flow's client went quiet, so draining ended before the deadline with the flow open").isEqualTo(1);
+            java.util.concurrent.CompletableFuture<Integer> drained = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> proxy.drain(System.nanoTime() + Duration.ofSeconds(60).toNanos()));
+            for (int i = 0; i < 15; i++) { // 1.5 s of a client that still talks: the drain waits for it
+                assertThat(text(exchange(established, "still there " + i))).endsWith("still there " + i);
+                Thread.sleep(100);
+            }
+            assertThat(drained).as("draining while the client sends").isNotDone();
+            assertThat(drained.get(15, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("once the client went quiet, the drain ended long before its deadline, closing the flow")
+                    .isEqualTo(1);
         }
     }
 

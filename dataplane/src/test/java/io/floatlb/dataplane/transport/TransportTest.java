@@ -13,6 +13,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +47,22 @@ class TransportTest {
             Listening again = second.listen(address, false, b -> b.childHandler(new ChannelInboundHandlerAdapter()));
             assertThat(again.address()).isEqualTo(address);
             again.close();
+        }
+    }
+
+    @Test
+    void aUdpAddressAnotherProcessHoldsWithReusePortIsRefusedNotShared() throws Exception {
+        InetAddress host = Net.loopback(62);
+        try (Transport transport = Transport.create(2);
+             DatagramChannel other = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            assumeTrue(transport.reusesPort(), "SO_REUSEPORT sockets exist only with a native transport");
+            // Another process's socket that allows sharing: only the plain bind first tells.
+            other.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            other.bind(new InetSocketAddress(host, 0));
+            HostPort address = new HostPort(host, ((InetSocketAddress) other.getLocalAddress()).getPort());
+            assertThatThrownBy(() -> transport.listenDatagram(address, false, ChannelInboundHandlerAdapter::new))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another process holds " + address);
         }
     }
 
