@@ -60,13 +60,16 @@ class HandoverEndToEndTest {
         Thread.sleep(1000);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> lab.stopAgent(owner, Duration.ofSeconds(30)));
         Thread.sleep(1000);
-        String fresh = lab.probeOnce();
+        // One probe waits 100 ms for its answer: on a loaded machine a single one can miss
+        // while the drain goes on, so new connections are tried for up to 2 s of it.
+        String[] fresh = {"FAIL"};
+        FailoverLab.within(Duration.ofSeconds(2), () -> !(fresh[0] = lab.probeOnce()).equals("FAIL"));
         List<String> report = run.await(Duration.ofSeconds(60));
         List<String> report6 = run6.await(Duration.ofSeconds(60));
         int code = exit.get();
         lab.startAgent(owner);
         assertThat(lab.awaitServed(Duration.ofSeconds(30))).isTrue();
-        return new Moved(owner, report, report6, fresh, code);
+        return new Moved(owner, report, report6, fresh[0], code);
     }
 
     private record Moved(String owner, List<String> report, List<String> report6, String freshConnectionServedBy,
