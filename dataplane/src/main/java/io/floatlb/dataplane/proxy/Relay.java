@@ -9,7 +9,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +125,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
             } else {
                 peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                     if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                        duplex.shutdownOutput();
+                        shutdownOutput(duplex);
                         // Both directions end with the peer's EOF now: let Netty close it
                         // then, instead of shutting an input whose connection is gone.
                         peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
@@ -153,6 +156,26 @@ final class Relay extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("relay {} closed: {}", ctx.channel(), cause.toString());
         ctx.close();
+    }
+
+    /**
+     * Sends a FIN once everything before it is written (the caller waited for its flush).
+     * Netty's own {@code shutdownOutput} makes a {@code ChannelOutputShutdownException}, with
+     * its stack trace, on every call to fail writes still queued, and a proxied connection
+     * ends this way half the time: there are none here, so on the native transports the
+     * socket's own shutdown does it (the socket keeps the state Netty reads).
+     */
+    static void shutdownOutput(DuplexChannel ch) {
+        if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+            } catch (IOException e) {
+                log.debug("relay {} closed: shutdown failed: {}", ch, e.toString());
+                ch.close();
+            }
+        } else {
+            ch.shutdownOutput();
+        }
     }
 
     /** Close after what is already queued has been written, so no reply bytes are lost. */

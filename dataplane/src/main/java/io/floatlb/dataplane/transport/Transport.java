@@ -56,13 +56,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loops and socket classes of one process: io_uring, native epoll or NIO
- * ({@link TransportKind}). {@code auto} is epoll, else NIO: io_uring measured faster on
- * connection-per-request but used twice the memory per idle session and less bulk
- * throughput (bench/results/2026-11-27.txt). Everything that opens a socket takes its
- * bootstrap from here.
+ * ({@link TransportKind}). {@code auto} is io_uring, else epoll, else NIO, each fallback
+ * logged with its reason. Everything that opens a socket takes its bootstrap from here.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final String RECV_MULTISHOT = "io.netty.iouring.recvMultiShotEnabled";
+
+    static {
+        // A multishot receive keeps filling the ring's buffers after its channel stops
+        // reading, until the cancel lands: behind a slow reader the proxy held 2.5 MB of one
+        // connection (ProxyTest's backpressure bound is 320 KiB). A one-shot receive ends with
+        // the read that crosses the mark. Netty reads this once, when its IoUring class loads,
+        // which nothing does before this class; a -D on the command line wins.
+        if (System.getProperty(RECV_MULTISHOT) == null) {
+            System.setProperty(RECV_MULTISHOT, "false");
+        }
+    }
     /**
      * The longest any thread waits for an event loop (a bind, a close). A loop that takes
      * longer is stuck; waiting on would hang the waiter too, so it fails with this bound.
@@ -81,6 +91,15 @@ public final class Transport implements AutoCloseable {
      * on 2 cores: 75,000 queries/s with the adaptive one, 103,000 with the pooled one).
      */
     private static final ByteBufAllocator DATAGRAM_BUFFERS = PooledByteBufAllocator.DEFAULT;
+
+    /**
+     * What {@code auto} tries, fastest first. io_uring leads since the 2026-12-03 bench/run
+     * (bench/results/2026-12-03.txt, README "Benchmarks"): ahead of epoll on every row, by the
+     * most on connection-per-request (0.96x against 0.72x HAProxy's requests/s, CPU per new
+     * connection 78.5 against 127.1 us), as system calls cost more on this machine than on
+     * the one that first chose epoll.
+     */
+    private static final List<Machinery> AUTO_ORDER = List.of(Machinery.IO_URING, Machinery.EPOLL);
 
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
@@ -165,16 +184,18 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * The transport the config asks for. {@code auto} falls back from epoll to NIO with one
-     * line saying why; a kind asked for by name that does not load here is refused.
+     * The transport the config asks for. {@code auto} falls back from io_uring to epoll to NIO
+     * with one line saying why; a kind asked for by name that does not load here is refused.
      */
     public static Transport create(TransportKind kind, int workerThreads) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         if (kind == TransportKind.AUTO) {
-            if (Machinery.EPOLL.available.getAsBoolean()) {
-                return new Transport(Machinery.EPOLL, threads);
+            for (Machinery m : AUTO_ORDER) {
+                if (m.available.getAsBoolean()) {
+                    return new Transport(m, threads);
+                }
+                log.info("{} unavailable ({}); trying the next transport", m.kind.label(), m.unavailability.get().toString());
             }
-            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability.get().toString());
             return new Transport(Machinery.NIO, threads);
         }
         Machinery m = Machinery.valueOf(kind.name());

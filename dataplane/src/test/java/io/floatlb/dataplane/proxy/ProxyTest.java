@@ -4,8 +4,10 @@ import static io.floatlb.dataplane.Net.field;
 import static io.floatlb.dataplane.Net.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.health.HealthState.Status;
 import io.floatlb.dataplane.Net;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,12 +16,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -224,6 +230,74 @@ class ProxyTest {
                 server.join(5000);
             }
             assertThat(received).containsExactly("still here");
+        }
+    }
+
+    /**
+     * A proxied connection that ends as most do (the client or the backend sends its FIN
+     * first, the other follows) creates no exception: Netty's shutdownOutput made one, with
+     * a stack trace, per connection. JFR's exception event fires in Throwable's constructor,
+     * so it sees exceptions made and never thrown too.
+     */
+    @Test
+    void connectionsThatEndWithAHalfCloseCreateNoException() throws Exception {
+        try (ServerSocket backend = new ServerSocket(fx.backendPort, 50, Net.loopback(21));
+             Recording recording = new Recording()) {
+            int rounds = 20;
+            Thread server = new Thread(() -> {
+                for (int i = 0; i < 2 * rounds; i++) {
+                    try (Socket s = backend.accept()) {
+                        s.setSoTimeout(5000);
+                        byte[] request = new byte[5];
+                        new DataInputStream(s.getInputStream()).readFully(request);
+                        s.getOutputStream().write(request);
+                        if (i % 2 == 0) {
+                            s.shutdownOutput(); // the backend ends first, as an HTTP server with Connection: close
+                        }
+                        Net.readAll(s.getInputStream());
+                    } catch (IOException e) {
+                        return; // the client's assertions report it
+                    }
+                }
+            });
+            server.start();
+            fx.service("", 21);
+            recording.enable("jdk.JavaExceptionThrow");
+            recording.start();
+            for (int i = 0; i < 2 * rounds; i++) {
+                try (Socket client = connectToVip()) {
+                    client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    if (i % 2 == 1) {
+                        client.shutdownOutput(); // the client ends first
+                    }
+                    byte[] reply = new byte[5];
+                    new DataInputStream(client.getInputStream()).readFully(reply);
+                    assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("hello");
+                    if (i % 2 == 0) {
+                        assertThat(client.getInputStream().read()).isEqualTo(-1);
+                    }
+                }
+            }
+            server.join(5000);
+            recording.stop();
+            Path file = Files.createTempFile("proxy-exceptions", ".jfr");
+            try {
+                recording.dump(file);
+                // Netty makes a stackless ClosedChannelException per close (no stack walk, by
+                // design); on epoll also an IOException for the failing EPOLL_CTL_DEL of a
+                // half-closed socket (README "Benchmarks"), which only Netty can remove.
+                List<String> netty = fx.transport.kind() == TransportKind.EPOLL
+                        ? List.of("io.netty.channel.StacklessClosedChannelException", "io.netty.channel.unix.Errors$NativeIoException")
+                        : List.of("io.netty.channel.StacklessClosedChannelException");
+                List<String> made = RecordingFile.readAllEvents(file).stream()
+                        .map(e -> e.getClass("thrownClass").getName())
+                        .filter(name -> name.startsWith("io.netty") || name.startsWith("io.floatlb"))
+                        .filter(name -> !netty.contains(name))
+                        .toList();
+                assertThat(made).as("exceptions made by the proxy's connections").isEmpty();
+            } finally {
+                Files.delete(file);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import java.net.InetAddress;
@@ -92,11 +93,12 @@ class TransportTest {
     /** An idle io_uring connection holds no receive buffer: accepted and outgoing sockets read from the ring. */
     @Test
     void ioUringSocketsReadFromTheRingOfProvidedBuffers() throws Exception {
-        assumeTrue(IoUring.isAvailable() && IoUring.isRegisterBufferRingSupported(),
-                "io_uring with buffer rings does not load on this kernel");
         InetAddress host = Net.loopback(63);
         CompletableFuture<Short> acceptedGroup = new CompletableFuture<>();
-        try (Transport t = Transport.create(TransportKind.IO_URING, 1)) {
+        // auto, not io-uring by name: Netty's IoUring class must not load before Transport's settings
+        try (Transport t = Transport.create(TransportKind.AUTO, 1)) {
+            assumeTrue(t.kind() == TransportKind.IO_URING && IoUring.isRegisterBufferRingSupported(),
+                    "io_uring with buffer rings does not load on this kernel");
             assertThat(t.socketTo(host).config().getOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID)).isZero();
             Listening l = t.listen(new HostPort(host, 0), false, b -> b.childHandler(new ChannelInboundHandlerAdapter() {
                 @Override
@@ -113,9 +115,11 @@ class TransportTest {
     }
 
     @Test
-    void autoIsANativeKindWhereOneLoads() {
+    void autoIsTheFirstOfIoUringAndEpollThatLoads() {
         try (Transport t = Transport.create(TransportKind.AUTO, 1)) {
-            assertThat(t.kind()).isIn(TransportKind.EPOLL, TransportKind.NIO);
+            TransportKind first = IoUring.isAvailable() ? TransportKind.IO_URING
+                    : Epoll.isAvailable() ? TransportKind.EPOLL : TransportKind.NIO;
+            assertThat(t.kind()).isEqualTo(first);
         }
     }
 }
