@@ -7,6 +7,7 @@ import io.floatlb.core.select.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -77,7 +78,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Target target = choice.get();
         TargetStats stats = pool.stats(target);
         ProxyLimits limits = route.config().limits();
-        Channel backend = service.transport().socketTo(target.endpoint().address());
+        Channel backend;
+        try {
+            backend = service.transport().socketTo(target.endpoint().address());
+        } catch (ChannelException e) {
+            outOfSockets(client, e);
+            return;
+        }
         ChannelConfig config = backend.config();
         config.setConnectTimeoutMillis((int) limits.connectTimeout().toMillis());
         config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -106,6 +113,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 client.close();
             }
         });
+    }
+
+    /**
+     * No socket for the backend: the process is out of file descriptors (or the kernel of
+     * buffers), which is no endpoint's fault. The client's listener pauses as when accept
+     * itself fails ({@code AcceptPause}: one line, a second without accepting): io_uring
+     * accepts ahead of the loop, so a shortage shows here first.
+     */
+    private static void outOfSockets(Channel client, ChannelException e) {
+        client.close();
+        Channel listener = client.parent();
+        if (listener != null) {
+            listener.pipeline().fireExceptionCaught(e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     private void connected(Channel client, Channel backend, TargetStats stats) {
