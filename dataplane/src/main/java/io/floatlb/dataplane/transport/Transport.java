@@ -56,23 +56,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loops and socket classes of one process: io_uring, native epoll or NIO
- * ({@link TransportKind}). {@code auto} is io_uring, else epoll, else NIO, each fallback
- * logged with its reason. Everything that opens a socket takes its bootstrap from here.
+ * ({@link TransportKind}). {@code auto} is epoll, else NIO, the fallback logged with its
+ * reason. Everything that opens a socket takes its bootstrap from here.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
-    private static final String RECV_MULTISHOT = "io.netty.iouring.recvMultiShotEnabled";
-
-    static {
-        // A multishot receive keeps filling the ring's buffers after its channel stops
-        // reading, until the cancel lands: behind a slow reader the proxy held 2.5 MB of one
-        // connection (ProxyTest's backpressure bound is 320 KiB). A one-shot receive ends with
-        // the read that crosses the mark. Netty reads this once, when its IoUring class loads,
-        // which nothing does before this class; a -D on the command line wins.
-        if (System.getProperty(RECV_MULTISHOT) == null) {
-            System.setProperty(RECV_MULTISHOT, "false");
-        }
-    }
     /**
      * The longest any thread waits for an event loop (a bind, a close). A loop that takes
      * longer is stuck; waiting on would hang the waiter too, so it fails with this bound.
@@ -93,13 +81,16 @@ public final class Transport implements AutoCloseable {
     private static final ByteBufAllocator DATAGRAM_BUFFERS = PooledByteBufAllocator.DEFAULT;
 
     /**
-     * What {@code auto} tries, fastest first. io_uring leads since the 2026-12-03 bench/run
-     * (bench/results/2026-12-03.txt, README "Benchmarks"): ahead of epoll on every row, by the
-     * most on connection-per-request (0.96x against 0.72x HAProxy's requests/s, CPU per new
-     * connection 78.5 against 127.1 us), as system calls cost more on this machine than on
-     * the one that first chose epoll.
+     * What {@code auto} tries, fastest first among the kinds that hold the proxy's promises.
+     * io_uring is not among them although it measured faster on this machine (2026-12-03,
+     * bench/results/2026-12-03.txt: connection-per-request 0.96x against epoll's 0.72x of
+     * HAProxy's requests/s): on Netty 4.2.18's io_uring about one connection-per-request
+     * connection in 2,700 stays open, its sockets held, until its idle timeout (one in ten
+     * with one-shot receives), and behind a slow reader a connection held 2.5 MB instead of
+     * the 320 KiB bound (multishot receives go on filling buffers until their cancel
+     * lands). README "Benchmarks" has the figures.
      */
-    private static final List<Machinery> AUTO_ORDER = List.of(Machinery.IO_URING, Machinery.EPOLL);
+    private static final List<Machinery> AUTO_ORDER = List.of(Machinery.EPOLL);
 
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
@@ -184,8 +175,8 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * The transport the config asks for. {@code auto} falls back from io_uring to epoll to NIO
-     * with one line saying why; a kind asked for by name that does not load here is refused.
+     * The transport the config asks for. {@code auto} falls back from epoll to NIO with one
+     * line saying why; a kind asked for by name that does not load here is refused.
      */
     public static Transport create(TransportKind kind, int workerThreads) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();

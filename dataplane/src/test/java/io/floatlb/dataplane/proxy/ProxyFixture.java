@@ -2,6 +2,7 @@ package io.floatlb.dataplane.proxy;
 
 import io.floatlb.core.config.ConfigLoader;
 import io.floatlb.core.config.ServiceConfig;
+import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.echo.EchoServer;
@@ -14,10 +15,19 @@ import java.util.List;
 
 /** A transport, echo backends and service proxies on loopback, all closed by {@link #close()}. */
 final class ProxyFixture implements AutoCloseable {
-    final Transport transport = Transport.create(2);
+    final Transport transport;
     final int backendPort = Net.freePort(Net.loopback(21), Net.loopback(22), Net.loopback(23), Net.loopback(24));
     final int vipPort = Net.freePort(Net.loopback(10));
     private final List<AutoCloseable> open = new ArrayList<>();
+
+    ProxyFixture() {
+        this(TransportKind.AUTO);
+    }
+
+    /** On {@code kind}; one that does not load here throws {@link IllegalStateException}. */
+    ProxyFixture(TransportKind kind) {
+        transport = Transport.create(kind, 2);
+    }
 
     EchoServer echo(int lastOctet, String name) {
         EchoServer e = EchoServer.start(transport, new HostPort(Net.loopback(lastOctet), backendPort), name, "node" + lastOctet);

@@ -3,9 +3,11 @@ package io.floatlb.dataplane.proxy;
 import static io.floatlb.dataplane.Net.field;
 import static io.floatlb.dataplane.Net.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.health.HealthState.Status;
+import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.Net;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -23,12 +25,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(60)
 class ProxyTest {
@@ -234,6 +242,52 @@ class ProxyTest {
     }
 
     /**
+     * Connection-per-request from 8 clients at once (the backend answers and hangs up, as
+     * an HTTP/1.0 server does): every connection ends on both sides, on the transports
+     * {@code auto} picks. (Netty 4.2.18's io_uring leaves about one connection in 2,700 of a
+     * wrk run open until its idle timeout, too rarely for this test to see: README "Known limits".)
+     */
+    @ParameterizedTest
+    @EnumSource(value = TransportKind.class, names = {"EPOLL", "NIO"})
+    void everyConnectionPerRequestEndsOnBothSides(TransportKind kind) throws Exception {
+        ProxyFixture own;
+        try {
+            own = new ProxyFixture(kind);
+        } catch (IllegalStateException e) {
+            assumeTrue(false, kind.label() + " does not load here: " + e.getMessage());
+            return;
+        }
+        try (own) {
+            own.echo(21, "echo-21");
+            ServiceProxy proxy = own.service("", 21);
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Integer>> answered = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    answered.add(clients.submit(() -> {
+                        int n = 0;
+                        for (int i = 0; i < 150; i++) {
+                            n += field(get(own.vip(), "/"), "backend").equals("echo-21") ? 1 : 0;
+                        }
+                        return n;
+                    }));
+                }
+                for (Future<Integer> f : answered) {
+                    assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(150);
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            Target target = proxy.pool().targets().iterator().next();
+            TargetStats stats = proxy.pool().stats(target);
+            assertThat(Net.await(Duration.ofSeconds(5), () -> proxy.activeConnections() == 0 && stats.active() == 0))
+                    .as("client connections %d, backend connections %d still open", proxy.activeConnections(), stats.active())
+                    .isTrue();
+            assertThat(stats.connections()).isEqualTo(8 * 150);
+        }
+    }
+
+    /**
      * A proxied connection that ends as most do (the client or the backend sends its FIN
      * first, the other follows) creates no exception: Netty's shutdownOutput made one, with
      * a stack trace, per connection. JFR's exception event fires in Throwable's constructor,
@@ -284,11 +338,14 @@ class ProxyTest {
             try {
                 recording.dump(file);
                 // Netty makes a stackless ClosedChannelException per close (no stack walk, by
-                // design); on epoll also an IOException for the failing EPOLL_CTL_DEL of a
-                // half-closed socket (README "Benchmarks"), which only Netty can remove.
-                List<String> netty = fx.transport.kind() == TransportKind.EPOLL
-                        ? List.of("io.netty.channel.StacklessClosedChannelException", "io.netty.channel.unix.Errors$NativeIoException")
-                        : List.of("io.netty.channel.StacklessClosedChannelException");
+                // design) and a trace record for the buffers its leak detector samples; on epoll
+                // also an IOException for the failing EPOLL_CTL_DEL of a half-closed socket
+                // (README "Benchmarks"), which only Netty can remove.
+                List<String> netty = new ArrayList<>(List.of("io.netty.channel.StacklessClosedChannelException",
+                        "io.netty.util.ResourceLeakDetector$TraceRecord"));
+                if (fx.transport.kind() == TransportKind.EPOLL) {
+                    netty.add("io.netty.channel.unix.Errors$NativeIoException");
+                }
                 List<String> made = RecordingFile.readAllEvents(file).stream()
                         .map(e -> e.getClass("thrownClass").getName())
                         .filter(name -> name.startsWith("io.netty") || name.startsWith("io.floatlb"))
