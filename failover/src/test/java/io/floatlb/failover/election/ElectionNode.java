@@ -37,13 +37,18 @@ final class ElectionNode implements AutoCloseable {
     private boolean closed;
 
     ElectionNode(String connectString, String name, String policy, int healthyLocal, boolean failback) throws Exception {
+        this(connectString, name, policy, healthyLocal, failback, SESSION);
+    }
+
+    ElectionNode(String connectString, String name, String policy, int healthyLocal, boolean failback, Duration session)
+            throws Exception {
         this.name = name;
-        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", SESSION, failback, Optional.empty(), true), connectString);
+        this.zk = CoordinationClient.create(new Coordination(connectString, "/floatlb/test", session, failback, Optional.empty(), true), connectString);
         CoordinationClient.awaitConnected(zk, 10_000);
         this.service = ConfigLoader.parseString("floatlb { node.name = " + name + ", services.web { vip = \""
                 + VIP.getHostAddress() + "\", ports = [{ port = 80 }], external-traffic-policy = " + policy
                 + ", endpoints = [] } }", "t.conf").config().services().get(0);
-        this.lease = new ContactLease(SESSION.toNanos(), System::nanoTime);
+        this.lease = new ContactLease(session.toNanos(), System::nanoTime);
         this.healthy = new AtomicInteger(healthyLocal);
         this.membership = new Membership(zk, name, lease, exec, () -> state(healthy.get()));
         Map<InetAddress, List<ServiceConfig>> vips = Map.of(VIP, List.of(service));
