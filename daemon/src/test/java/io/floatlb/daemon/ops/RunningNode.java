@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -26,6 +27,8 @@ import java.util.stream.Collectors;
  * (policy {@code cluster} at start).
  */
 final class RunningNode implements AutoCloseable {
+    /** Where test ports start: above the ports services here commonly listen on. */
+    private static final int LOWEST_TEST_PORT = 20_000;
     static final String VIP = "127.0.0.20";
 
     final Path dir;
@@ -118,10 +121,25 @@ final class RunningNode implements AutoCloseable {
                 .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
     }
 
+    /**
+     * A free loopback port below the kernel's ephemeral range. A port the kernel hands out
+     * for a bind to port 0 is an ephemeral one, which any outgoing connection of any test
+     * may take before the test binds it again (a clean-clone run saw "Address already in
+     * use" for the admin API's port).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        // Files.readString reads only the first byte of a /proc file on JDK 17; lines read it whole.
+        String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+        int below = Integer.parseInt(range.split("\\s+")[0]);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = LOWEST_TEST_PORT + ThreadLocalRandom.current().nextInt(below - LOWEST_TEST_PORT);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free loopback port between " + LOWEST_TEST_PORT + " and " + below);
     }
 
     private void closeBackends() {
