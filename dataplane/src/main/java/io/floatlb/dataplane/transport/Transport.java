@@ -80,18 +80,6 @@ public final class Transport implements AutoCloseable {
      */
     private static final ByteBufAllocator DATAGRAM_BUFFERS = PooledByteBufAllocator.DEFAULT;
 
-    /**
-     * What {@code auto} tries, fastest first among the kinds that hold the proxy's promises.
-     * io_uring is not among them although it measured faster on this machine (2026-12-03,
-     * bench/results/2026-12-03.txt: connection-per-request 0.96x against epoll's 0.72x of
-     * HAProxy's requests/s): on Netty 4.2.18's io_uring about one connection-per-request
-     * connection in 2,700 stays open, its sockets held, until its idle timeout (one in ten
-     * with one-shot receives), and behind a slow reader a connection held 2.5 MB instead of
-     * the 320 KiB bound (multishot receives go on filling buffers until their cancel
-     * lands). README "Benchmarks" has the figures.
-     */
-    private static final List<Machinery> AUTO_ORDER = List.of(Machinery.EPOLL);
-
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -181,12 +169,14 @@ public final class Transport implements AutoCloseable {
     public static Transport create(TransportKind kind, int workerThreads) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         if (kind == TransportKind.AUTO) {
-            for (Machinery m : AUTO_ORDER) {
-                if (m.available.getAsBoolean()) {
-                    return new Transport(m, threads);
-                }
-                log.info("{} unavailable ({}); trying the next transport", m.kind.label(), m.unavailability.get().toString());
+            // Not io_uring, although it measured faster (2026-12-03, bench/results: 0.96x
+            // against epoll's 0.72x of HAProxy's connection-per-request): on Netty 4.2.18 about
+            // one such connection in 2,700 stays open until its idle timeout, and behind a slow
+            // reader a connection held 2.5 MB instead of the 320 KiB bound (README "Benchmarks").
+            if (Machinery.EPOLL.available.getAsBoolean()) {
+                return new Transport(Machinery.EPOLL, threads);
             }
+            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability.get().toString());
             return new Transport(Machinery.NIO, threads);
         }
         Machinery m = Machinery.valueOf(kind.name());

@@ -24,7 +24,7 @@ final class ProxyFixture implements AutoCloseable {
         this(TransportKind.AUTO);
     }
 
-    /** On {@code kind}; one that does not load here throws {@link IllegalStateException}. */
+    /** On {@code kind}, which must load here ({@link Transport#create} refuses one that does not). */
     ProxyFixture(TransportKind kind) {
         transport = Transport.create(kind, 2);
     }
