@@ -123,18 +123,31 @@ final class Relay extends ChannelInboundHandlerAdapter {
                 closeOnFlush(peer);
                 ctx.close();
             } else {
-                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                    if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                        shutdownOutput(duplex);
-                        // Both directions end with the peer's EOF now: let Netty close it
-                        // then, instead of shutting an input whose connection is gone.
-                        peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-                    }
-                });
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> passOnEof());
             }
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Everything this side sent is written to the peer: its FIN follows. If the peer sent
+     * its own FIN while that write was still going (a write completes later on io_uring, or
+     * behind a slow reader), both directions are over and only a close ends the connection:
+     * the peer's EOF, which would have closed it, has been read already.
+     */
+    private void passOnEof() {
+        if (!(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
+            return;
+        }
+        if (duplex.isInputShutdown()) {
+            peer.close(); // its relay's channelInactive closes this side once its writes are out
+            return;
+        }
+        shutdownOutput(duplex);
+        // Both directions end with the peer's EOF now: let Netty close it then, instead of
+        // shutting an input whose connection is gone.
+        peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
 
     @Override
