@@ -67,6 +67,21 @@ public final class Transport implements AutoCloseable {
      */
     public static final long LOOP_WAIT_MILLIS = 5_000;
 
+    /**
+     * Netty's multishot receives go on filling the ring's buffers after a channel stops
+     * reading: behind a slow reader one connection held 2.5 MB instead of the proxy's 320 KiB
+     * bound (ProxyTest's backpressure test, run on io_uring). One-shot receives keep the bound.
+     * Netty reads the switch once, when io_uring first loads, which nothing does before this
+     * class; an operator's own {@code -D} setting stands.
+     */
+    static final String RECV_MULTISHOT = "io.netty.iouring.recvMultiShotEnabled";
+
+    static {
+        if (System.getProperty(RECV_MULTISHOT) == null) {
+            System.setProperty(RECV_MULTISHOT, "false");
+        }
+    }
+
     private static final short BUFFER_GROUP = 0;
     /**
      * Every UDP read takes a buffer that holds the largest datagram: Netty's default of 2 KiB
@@ -185,6 +200,11 @@ public final class Transport implements AutoCloseable {
                     + m.unavailability.get() + "); use transport = auto");
         }
         return new Transport(m, threads);
+    }
+
+    /** Whether {@code kind} loads on this machine ({@code auto} always does). */
+    public static boolean loads(TransportKind kind) {
+        return kind == TransportKind.AUTO || Machinery.valueOf(kind.name()).available.getAsBoolean();
     }
 
     /** The kind running: io-uring, epoll or nio. */

@@ -9,8 +9,7 @@ import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.health.HealthState.Status;
 import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.Net;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
+import io.floatlb.dataplane.transport.Transport;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +46,10 @@ class ProxyTest {
     @AfterEach
     void tearDown() throws Exception {
         fx.close();
+    }
+
+    private static void assumeLoads(TransportKind kind) {
+        assumeTrue(Transport.loads(kind), kind.label() + " does not load here");
     }
 
     private void fourEchoes() {
@@ -136,11 +139,14 @@ class ProxyTest {
      * kernel's queues of the four sockets) is at most one high-water mark plus the one read
      * that crossed it.
      */
-    @Test
-    void aSlowReaderHoldsBackTheBackendInsteadOfFillingMemory() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void aSlowReaderHoldsBackTheBackendInsteadOfFillingMemory(TransportKind kind) throws Exception {
+        assumeLoads(kind);
         AtomicLong written = new AtomicLong();
         long total = 256L << 20;
-        try (ServerSocket firehose = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
+        try (ProxyFixture fx = new ProxyFixture(kind);
+             ServerSocket firehose = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
             Thread writer = new Thread(() -> {
                 try (Socket s = firehose.accept(); OutputStream out = s.getOutputStream()) {
                     byte[] chunk = new byte[4 * 1024]; // small: a chunk half copied into the kernel is not counted yet
@@ -253,8 +259,7 @@ class ProxyTest {
     @ParameterizedTest
     @EnumSource(value = TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})
     void everyConnectionPerRequestEndsOnBothSides(TransportKind kind) throws Exception {
-        assumeTrue(kind != TransportKind.EPOLL || Epoll.isAvailable(), "epoll does not load here");
-        assumeTrue(kind != TransportKind.IO_URING || IoUring.isAvailable(), "io_uring does not load here");
+        assumeLoads(kind);
         try (ProxyFixture own = new ProxyFixture(kind)) {
             own.echo(21, "echo-21");
             ServiceProxy proxy = own.service("", 21);

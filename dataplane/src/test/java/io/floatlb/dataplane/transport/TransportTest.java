@@ -93,7 +93,7 @@ class TransportTest {
     /** An idle io_uring connection holds no receive buffer: accepted and outgoing sockets read from the ring. */
     @Test
     void ioUringSocketsReadFromTheRingOfProvidedBuffers() throws Exception {
-        assumeTrue(IoUring.isAvailable() && IoUring.isRegisterBufferRingSupported(),
+        assumeTrue(Transport.loads(TransportKind.IO_URING) && IoUring.isRegisterBufferRingSupported(),
                 "io_uring with buffer rings does not load on this kernel");
         InetAddress host = Net.loopback(63);
         CompletableFuture<Short> acceptedGroup = new CompletableFuture<>();
