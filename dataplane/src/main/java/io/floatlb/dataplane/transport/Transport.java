@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loops and socket classes of one process: io_uring, native epoll or NIO
- * ({@link TransportKind}). {@code auto} is epoll, else NIO, the fallback logged with its
- * reason. Everything that opens a socket takes its bootstrap from here.
+ * ({@link TransportKind}). {@code auto} is io_uring, else epoll, else NIO, each fallback
+ * logged with its reason. Everything that opens a socket takes its bootstrap from here.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
@@ -178,20 +178,23 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * The transport the config asks for. {@code auto} falls back from epoll to NIO with one
-     * line saying why; a kind asked for by name that does not load here is refused.
+     * The transport the config asks for. {@code auto} takes io_uring, else epoll, else NIO, with a
+     * line saying why for each kind it passes over; a kind asked for by name that does not load
+     * here is refused.
      */
     public static Transport create(TransportKind kind, int workerThreads) {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         if (kind == TransportKind.AUTO) {
-            // Not io_uring, although it measured faster (2026-12-03, bench/results: 0.96x
-            // against epoll's 0.72x of HAProxy's connection-per-request): on Netty 4.2.18 about
-            // one such connection in 2,700 stays open until its idle timeout, and behind a slow
-            // reader a connection held 2.5 MB instead of the 320 KiB bound (README "Benchmarks").
-            if (Machinery.EPOLL.available.getAsBoolean()) {
-                return new Transport(Machinery.EPOLL, threads);
+            // io_uring first: on bench/run (2026-12-03, 2 cores) it led epoll on connection-per-request
+            // (0.87-0.97x HAProxy against 0.66-0.69x), CPU per connection (1.15x against 1.80x) and
+            // keep-alive at 2,000 connections, and tied it on the other rows (README "Benchmarks").
+            for (Machinery m : List.of(Machinery.IO_URING, Machinery.EPOLL)) {
+                if (m.available.getAsBoolean()) {
+                    return new Transport(m, threads);
+                }
+                log.info("{} unavailable ({})", m.kind.label(), m.unavailability.get().toString());
             }
-            log.info("native epoll unavailable ({}); using NIO", Machinery.EPOLL.unavailability.get().toString());
+            log.info("using NIO");
             return new Transport(Machinery.NIO, threads);
         }
         Machinery m = Machinery.valueOf(kind.name());

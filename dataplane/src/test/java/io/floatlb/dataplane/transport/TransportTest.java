@@ -114,9 +114,10 @@ class TransportTest {
     }
 
     @Test
-    void autoIsEpollWhereItLoadsElseNio() {
+    void autoIsIoUringWhereItLoadsElseEpollElseNio() {
         try (Transport t = Transport.create(TransportKind.AUTO, 1)) {
-            assertThat(t.kind()).isEqualTo(Epoll.isAvailable() ? TransportKind.EPOLL : TransportKind.NIO);
+            assertThat(t.kind()).isEqualTo(Transport.loads(TransportKind.IO_URING) ? TransportKind.IO_URING
+                    : Epoll.isAvailable() ? TransportKind.EPOLL : TransportKind.NIO);
         }
     }
 }
