@@ -74,7 +74,7 @@ public final class Transport implements AutoCloseable {
      * Netty reads the switch once, when io_uring first loads, which nothing does before this
      * class; an operator's own {@code -D} setting stands.
      */
-    static final String RECV_MULTISHOT = "io.netty.iouring.recvMultiShotEnabled";
+    private static final String RECV_MULTISHOT = "io.netty.iouring.recvMultiShotEnabled";
 
     static {
         if (System.getProperty(RECV_MULTISHOT) == null) {
@@ -193,7 +193,7 @@ public final class Transport implements AutoCloseable {
         int threads = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
         if (kind == TransportKind.AUTO) {
             // io_uring first: on bench/run (2026-12-03, 2 cores) it led epoll on connection-per-request
-            // (0.87-0.97x HAProxy against 0.66-0.69x), CPU per connection (1.15x against 1.80x) and
+            // (1.10-1.13x HAProxy against 0.80x), CPU per new connection (0.86x against 1.44x) and
             // keep-alive at 2,000 connections, and tied it on the other rows (README "Benchmarks").
             for (Machinery m : List.of(Machinery.IO_URING, Machinery.EPOLL)) {
                 if (m.available.getAsBoolean()) {
