@@ -3,11 +3,10 @@ package io.floatlb.daemon.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.floatlb.dataplane.transport.Transport;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An agent out of file descriptors: accepts and health checks fail for a while, each said
@@ -37,10 +36,10 @@ class FdExhaustionTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"epoll", "io-uring"})
-    void runningOutOfFileDescriptorsPausesAcceptsWithOneLineAndRecovers(String transport) throws Exception {
+    @EnumSource(value = TransportKind.class, names = {"EPOLL", "IO_URING"})
+    void runningOutOfFileDescriptorsPausesAcceptsWithOneLineAndRecovers(TransportKind transport) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "needs prlimit (util-linux)");
-        assumeTrue(transport.equals("epoll") ? Epoll.isAvailable() : IoUring.isAvailable(), transport + " does not load here");
+        assumeTrue(Transport.loads(transport), transport.label() + " does not load here");
         int vipPort = RunningNode.freePort();
         int backendPort = RunningNode.freePort();
         Path conf = dir.resolve("floatlb.conf");
@@ -52,7 +51,7 @@ class FdExhaustionTest {
                     health-check { kind = tcp, interval = 100ms, timeout = 50ms }
                     endpoints = [{ address = "127.0.0.21", node = node1 }]
                   }
-                """.formatted(transport, vipPort, backendPort)));
+                """.formatted(transport.label(), vipPort, backendPort)));
         try (Transport loops = Transport.create(1);
              EchoServer backend = EchoServer.start(loops, new HostPort(InetAddress.getByName("127.0.0.21"), backendPort),
                      "echo-21", "node1")) {

@@ -10,6 +10,7 @@ import io.floatlb.core.health.HealthState.Status;
 import io.floatlb.core.select.Target;
 import io.floatlb.dataplane.Net;
 import io.floatlb.dataplane.transport.Transport;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -297,7 +298,7 @@ class ProxyTest {
             s.setSoTimeout(5000);
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
             StringBuilder head = new StringBuilder();
             while (head.indexOf("\r\n\r\n") < 0) {
                 head.append((char) in.readUnsignedByte());
