@@ -54,6 +54,7 @@ final class RunningNode implements AutoCloseable {
             Files.writeString(file, config("cluster", endpoints));
             service = NodeService.start(file, ConfigLoader.load(file).config());
             awaitFirstChecks(java.util.Arrays.stream(endpoints).filter(e -> e <= 22).count());
+            awaitVip();
         } catch (Exception e) {
             closeBackends();
             throw e;
@@ -92,6 +93,20 @@ final class RunningNode implements AutoCloseable {
     private void awaitFirstChecks(long local) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (service.node().agent().memberState().healthyLocal("echo") < local && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Every node here has an endpoint of its own, so it wins the VIP. The election runs on its
+     * own thread and the cluster view reads the VIP's znode from a cache: both may come after
+     * the checks (CI saw {@code vips=0} in /drain-progress right after start).
+     */
+    private void awaitVip() throws Exception {
+        InetAddress vip = InetAddress.getByName(VIP);
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!(service.node().election().ownedHere(vip) && service.node().view().nodes().stream()
+                .anyMatch(n -> n.node().equals("node1") && n.vips().size() == 1)) && System.nanoTime() < until) {
             Thread.sleep(10);
         }
     }
