@@ -17,12 +17,14 @@ final class Buffering {
     static final int HIGH_WATER = 64 * 1024;
     static final int MAX_READ = 256 * 1024;
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(LOW_WATER, HIGH_WATER);
+    /** Only sizes: each channel keeps its own guess in the handle it asks this for. */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
 
     private Buffering() {}
 
     /** A read size that adapts between 64 bytes and {@link #MAX_READ}, from 2 KiB. */
     static AdaptiveRecvByteBufAllocator reads() {
-        return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
+        return READS;
     }
 
     static void apply(ChannelConfig config) {
