@@ -53,10 +53,15 @@ final class RunningNode implements AutoCloseable {
             }
             Files.writeString(file, config("cluster", endpoints));
             service = NodeService.start(file, ConfigLoader.load(file).config());
+        } catch (Exception e) {
+            closeBackends();
+            throw e;
+        }
+        try {
             awaitFirstChecks(java.util.Arrays.stream(endpoints).filter(e -> e <= 22).count());
             awaitVip();
         } catch (Exception e) {
-            closeBackends();
+            close();
             throw e;
         }
     }
@@ -105,10 +110,18 @@ final class RunningNode implements AutoCloseable {
     private void awaitVip() throws Exception {
         InetAddress vip = InetAddress.getByName(VIP);
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!(service.node().election().ownedHere(vip) && service.node().view().nodes().stream()
-                .anyMatch(n -> n.node().equals("node1") && n.vips().size() == 1)) && System.nanoTime() < until) {
+        while (!ownsVipInView(vip)) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("node1 did not own " + VIP + " (in its election and its cluster view)"
+                        + " within 10 s of starting; its log says why");
+            }
             Thread.sleep(10);
         }
+    }
+
+    private boolean ownsVipInView(InetAddress vip) {
+        return service.node().election().ownedHere(vip) && service.node().view().nodes().stream()
+                .anyMatch(n -> n.node().equals("node1") && n.vips().size() == 1);
     }
 
     /** Replaces the file the way config management does: write aside, then rename over it. */
