@@ -46,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -98,6 +99,8 @@ public final class Transport implements AutoCloseable {
      * with the pooled one).
      */
     private static final ByteBufAllocator DATAGRAM_BUFFERS = PooledByteBufAllocator.DEFAULT;
+
+    private static final AtomicBoolean UNPATCHED_SAID = new AtomicBoolean();
 
     private final Machinery machinery;
     private final EventLoopGroup acceptors;
@@ -177,6 +180,11 @@ public final class Transport implements AutoCloseable {
     }
 
     private Transport(Machinery machinery, int workerThreads) {
+        if (machinery == Machinery.IO_URING && !NettyPatch.inUse() && UNPATCHED_SAID.compareAndSet(false, true)) {
+            log.warn("io_uring runs on Netty's own channel classes: floatlb-netty-patch is not before Netty's jars "
+                    + "on the class path (start floatlb with bin/floatlb), so each connection makes seven more "
+                    + "system calls");
+        }
         this.machinery = machinery;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, machinery.handlers.get());
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, machinery.handlers.get());
