@@ -84,6 +84,9 @@ public final class Membership implements AutoCloseable {
                 }).build(), exec);
         cache.start();
         member = new MemberNode(zk, ClusterPaths.member(node), MemberCodec.encode(mine));
+        // Created in the background (again after a session expiry), with the data of its start:
+        // what changed before that is published once it exists.
+        member.getListenable().addListener(path -> stateChanged());
         member.start();
         exec.execute(this::beat);
     }
@@ -169,7 +172,12 @@ public final class Membership implements AutoCloseable {
                 publishPending.set(false);
                 mine = state.get().draining(draining());
                 try {
-                    member.setData(MemberCodec.encode(mine));
+                    // Before its first create Curator refuses data: the create's listener publishes then.
+                    if (member.waitForInitialCreate(0, TimeUnit.MILLISECONDS)) {
+                        member.setData(MemberCodec.encode(mine));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (Exception e) {
                     warnings.failed("publishing this node's state", e);
                 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,59 @@ class MembershipTest {
             } finally {
                 exec.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * The member znode is created in the background: a state change before that create
+     * (health checks answer before ZooKeeper does) was refused by Curator and lost, so the
+     * cluster saw the node's endpoints as they stood at its start until the next change.
+     */
+    @Test
+    void aChangeBeforeTheMemberZnodeExistsIsPublishedOnceItDoes() throws Exception {
+        try (TestingServer server = new TestingServer(true)) {
+            FloatlbConfig config = ConfigLoader.parseString("""
+                    floatlb { node.name = me, coordination.zookeeper = "%s",
+                              services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
+                    """.formatted(server.getConnectString()), "me.conf").config();
+            CuratorFramework zk = CoordinationClient.create(config.coordination(), server.getConnectString());
+            ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+            try {
+                CoordinationClient.awaitConnected(zk, 10_000);
+                zk.checkExists().forPath("/members");
+                server.stop();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (zk.getZookeeperClient().isConnected() && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                AtomicReference<MemberState> state = new AtomicReference<>(new MemberState("me", "at-start", Map.of()));
+                ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
+                Membership m = new Membership(zk, "me", lease, exec, state::get);
+                m.start(); // the create waits for a connection
+                state.set(new MemberState("me", "changed", Map.of()));
+                m.stateChanged();
+                server.restart();
+                String published = "";
+                until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (!published.equals("changed") && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                    published = publishedDigest(zk);
+                }
+                assertThat(published).as("the member znode's config digest").isEqualTo("changed");
+                m.close();
+            } finally {
+                exec.shutdownNow();
+                zk.close();
+            }
+        }
+    }
+
+    private static String publishedDigest(CuratorFramework zk) {
+        try {
+            return MemberCodec.decode(zk.getData().forPath(ClusterPaths.member("me")))
+                    .map(MemberState::configDigest).orElse("");
+        } catch (Exception notYet) {
+            return "";
         }
     }
 
