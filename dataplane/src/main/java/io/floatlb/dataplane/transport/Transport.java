@@ -29,6 +29,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
@@ -42,6 +43,7 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +101,15 @@ public final class Transport implements AutoCloseable {
      * with the pooled one).
      */
     private static final ByteBufAllocator DATAGRAM_BUFFERS = PooledByteBufAllocator.DEFAULT;
+
+    /**
+     * On io_uring a listener's close reaches the kernel on its loop's next turn, after its close
+     * future completed: a listener closed just now (a reload that moves a port, a restart of the
+     * service) may hold its address a little longer.
+     */
+    private static final long RELEASE_WAIT_MILLIS = 1_000;
+    /** Linux's EADDRINUSE, as Netty's native transports report it. */
+    private static final int EADDRINUSE = -98;
 
     private static final AtomicBoolean UNPATCHED_SAID = new AtomicBoolean();
 
@@ -344,16 +355,40 @@ public final class Transport implements AutoCloseable {
             return;
         }
         HostPort address = new HostPort(where.getAddress(), where.getPort());
-        Channel ch;
-        try {
-            ch = awaitBound(probe.bind(where));
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + " (another process holds " + address
-                    + "; stop it or choose another address)", e);
+        Channel ch = null;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELEASE_WAIT_MILLIS);
+        while (ch == null) {
+            try {
+                ch = awaitBound(probe.bind(where));
+            } catch (IllegalStateException e) {
+                if (!inUse(e) || System.nanoTime() > until) {
+                    throw new IllegalStateException(e.getMessage() + " (another process holds " + address
+                            + "; stop it or choose another address)", e);
+                }
+                sleepBriefly();
+            }
         }
         if (!ch.close().awaitUninterruptibly(LOOP_WAIT_MILLIS)) {
             throw new IllegalStateException("closing a probe of " + address + " took longer than " + LOOP_WAIT_MILLIS
                     + " ms: an event loop is stuck");
+        }
+    }
+
+    private static boolean inUse(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BindException || c instanceof Errors.NativeIoException n && n.expectedErr() == EADDRINUSE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for an address to be released", e);
         }
     }
 

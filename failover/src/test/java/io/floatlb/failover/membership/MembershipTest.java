@@ -33,21 +33,10 @@ class MembershipTest {
     @Test
     void leavingWhileZooKeeperIsAwayEndsAtOnce() throws Exception {
         try (TestingServer server = new TestingServer(true)) {
-            FloatlbConfig config = ConfigLoader.parseString("""
-                    floatlb { node.name = me, coordination { zookeeper = "%s", session-timeout = 500ms },
-                              services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
-                    """.formatted(server.getConnectString()), "me.conf").config();
-            CuratorFramework zk = CoordinationClient.create(config.coordination(), server.getConnectString());
+            CuratorFramework zk = clientOf(server, "session-timeout = 500ms");
             ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
             try {
-                CoordinationClient.awaitConnected(zk, 10_000);
-                zk.checkExists().forPath("/members"); // the client's namespace exists, as after an agent's start
-                server.stop();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (zk.getZookeeperClient().isConnected() && System.nanoTime() < until) {
-                    Thread.sleep(20);
-                }
-                assertThat(zk.getZookeeperClient().isConnected()).as("disconnected").isFalse();
+                connectThenLose(server, zk);
                 ContactLease lease = new ContactLease(Duration.ofMillis(500).toNanos(), System::nanoTime);
                 Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()));
                 m.start(); // its member znode's create is queued, waiting for a connection
@@ -69,20 +58,10 @@ class MembershipTest {
     @Test
     void aChangeBeforeTheMemberZnodeExistsIsPublishedOnceItDoes() throws Exception {
         try (TestingServer server = new TestingServer(true)) {
-            FloatlbConfig config = ConfigLoader.parseString("""
-                    floatlb { node.name = me, coordination.zookeeper = "%s",
-                              services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
-                    """.formatted(server.getConnectString()), "me.conf").config();
-            CuratorFramework zk = CoordinationClient.create(config.coordination(), server.getConnectString());
+            CuratorFramework zk = clientOf(server, "session-timeout = 1s");
             ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
             try {
-                CoordinationClient.awaitConnected(zk, 10_000);
-                zk.checkExists().forPath("/members");
-                server.stop();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (zk.getZookeeperClient().isConnected() && System.nanoTime() < until) {
-                    Thread.sleep(20);
-                }
+                connectThenLose(server, zk);
                 AtomicReference<MemberState> state = new AtomicReference<>(new MemberState("me", "at-start", Map.of()));
                 ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
                 Membership m = new Membership(zk, "me", lease, exec, state::get);
@@ -91,7 +70,7 @@ class MembershipTest {
                 m.stateChanged();
                 server.restart();
                 String published = "";
-                until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (!published.equals("changed") && System.nanoTime() < until) {
                     Thread.sleep(50);
                     published = publishedDigest(zk);
@@ -103,6 +82,27 @@ class MembershipTest {
                 zk.close();
             }
         }
+    }
+
+    /** A client of node "me" with the given coordination settings besides the server's address. */
+    private static CuratorFramework clientOf(TestingServer server, String coordination) throws Exception {
+        FloatlbConfig config = ConfigLoader.parseString("""
+                floatlb { node.name = me, coordination { zookeeper = "%s", %s },
+                          services.web { vip = "127.0.0.10", ports = [{ port = 80 }], endpoints = [] } }
+                """.formatted(server.getConnectString(), coordination), "me.conf").config();
+        return CoordinationClient.create(config.coordination(), server.getConnectString());
+    }
+
+    /** Connects, makes the client's namespace (as an agent's start does), then stops the server. */
+    private static void connectThenLose(TestingServer server, CuratorFramework zk) throws Exception {
+        CoordinationClient.awaitConnected(zk, 10_000);
+        zk.checkExists().forPath("/members");
+        server.stop();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (zk.getZookeeperClient().isConnected() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(zk.getZookeeperClient().isConnected()).as("disconnected").isFalse();
     }
 
     private static String publishedDigest(CuratorFramework zk) {
