@@ -61,6 +61,9 @@ public final class ApplyEdits {
                 int start = i + 1;
                 int mid = indexOf(lines, "====", start, editsFile);
                 int end = indexOf(lines, ">>>>", mid + 1, editsFile);
+                if (mid == start) {
+                    fail(editsFile + ":" + (i + 1) + ": an edit with no text to find");
+                }
                 edits.add(new Edit(file, join(lines, start, mid), join(lines, mid + 1, end), i + 1));
                 i = end;
             } else if (!line.isBlank() && !line.startsWith("#")) {
