@@ -3,9 +3,9 @@ package io.floatlb.dataplane.transport;
 import io.netty.channel.unix.Socket;
 
 /**
- * Whether floatlb's build of four of Netty's io_uring classes (module {@code netty-patch}) is
+ * Whether floatlb's build of six of Netty's io_uring classes (module {@code netty-patch}) is
  * the one loaded. Its classes replace Netty's own only from before Netty's jars on the class
- * path; without them each proxied connection makes seven more system calls (README
+ * path; without them each proxied connection makes about ten more system calls (README
  * "Benchmarks").
  */
 public final class NettyPatch {

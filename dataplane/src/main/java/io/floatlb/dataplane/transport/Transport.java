@@ -122,11 +122,11 @@ public final class Transport implements AutoCloseable {
      * What differs between the kinds: event loops, socket classes, per-socket options. Epoll
      * and NIO open a socket of the target's family, not a dual-stack IPv6 one, which saves
      * the kernel an address mapping and epoll two system calls per connection. Netty 4.2's
-     * io_uring stream channels take no family: theirs are dual-stack IPv6 sockets.
+     * io_uring stream channels take a family only in floatlb's build of them ({@link NettyPatch}).
      */
     private enum Machinery {
         IO_URING(TransportKind.IO_URING, IoUring::isAvailable, IoUring::unavailabilityCause, Machinery::ringHandlers,
-                family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel(),
+                Machinery::ringListener, Machinery::ringSocket,
                 IoUringDatagramChannel::new, IoUringChannelOption.IP_FREEBIND, IoUring::isRegisterBufferRingSupported),
         EPOLL(TransportKind.EPOLL, Epoll::isAvailable, Epoll::unavailabilityCause, EpollIoHandler::newFactory,
                 EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new,
@@ -185,6 +185,15 @@ public final class Transport implements AutoCloseable {
             return IoUringIoHandler.newFactory(config);
         }
 
+        /** In the address's family with the patched classes; Netty's own take none (dual-stack IPv6). */
+        private static ServerChannel ringListener(SocketProtocolFamily family) {
+            return NettyPatch.inUse() ? new IoUringServerSocketChannel(family) : new IoUringServerSocketChannel();
+        }
+
+        private static Channel ringSocket(SocketProtocolFamily family) {
+            return NettyPatch.inUse() ? new IoUringSocketChannel(family) : new IoUringSocketChannel();
+        }
+
         boolean reusePort() {
             return this != NIO;
         }
@@ -193,7 +202,7 @@ public final class Transport implements AutoCloseable {
     private Transport(Machinery machinery, int workerThreads) {
         if (machinery == Machinery.IO_URING && !NettyPatch.inUse() && UNPATCHED_SAID.compareAndSet(false, true)) {
             log.warn("io_uring runs on Netty's own channel classes: floatlb-netty-patch is not before Netty's jars "
-                    + "on the class path (start floatlb with bin/floatlb), so each connection makes seven more "
+                    + "on the class path (start floatlb with bin/floatlb), so each connection makes about ten more "
                     + "system calls");
         }
         this.machinery = machinery;
