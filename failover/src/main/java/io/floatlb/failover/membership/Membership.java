@@ -54,6 +54,8 @@ public final class Membership implements AutoCloseable {
     private volatile boolean leaving;
     private volatile boolean markedAtStart;
     private volatile boolean cacheReady;
+    /** A state this node could not publish yet (its member znode had no path): the next beat tries again. */
+    private boolean publishDeferred;
     private PersistentNode member;
 
     /**
@@ -85,7 +87,8 @@ public final class Membership implements AutoCloseable {
         cache.start();
         member = new MemberNode(zk, ClusterPaths.member(node), MemberCodec.encode(mine));
         // Created in the background (again after a session expiry), with the data of its start:
-        // what changed before that is published once it exists.
+        // what changed before that is published once it exists, at once when Curator created it,
+        // on the next beat when it found an earlier session's znode (it says nothing then).
         member.getListenable().addListener(path -> stateChanged());
         member.start();
         exec.execute(this::beat);
@@ -150,6 +153,9 @@ public final class Membership implements AutoCloseable {
             return;
         }
         heartbeat();
+        if (publishDeferred) {
+            stateChanged();
+        }
         changed();
         exec.schedule(this::beat, heartbeatMillis(), TimeUnit.MILLISECONDS);
     }
@@ -172,12 +178,11 @@ public final class Membership implements AutoCloseable {
                 publishPending.set(false);
                 mine = state.get().draining(draining());
                 try {
-                    // Before its first create Curator refuses data: the create's listener publishes then.
-                    if (member.waitForInitialCreate(0, TimeUnit.MILLISECONDS)) {
+                    // Curator refuses data until its create was answered (the znode has a path then).
+                    publishDeferred = member.getActualPath() == null;
+                    if (!publishDeferred) {
                         member.setData(MemberCodec.encode(mine));
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 } catch (Exception e) {
                     warnings.failed("publishing this node's state", e);
                 }

@@ -57,13 +57,32 @@ class MembershipTest {
      */
     @Test
     void aChangeBeforeTheMemberZnodeExistsIsPublishedOnceItDoes() throws Exception {
+        assertThat(publishedAfterAChangeBeforeTheCreate(false)).as("the member znode's config digest").isEqualTo("changed");
+    }
+
+    /**
+     * The same when the create finds the znode there (an earlier session's, not yet expired):
+     * Curator then writes the data of the start over it and tells no listener.
+     */
+    @Test
+    void aChangeBeforeTheCreateIsPublishedWhenTheCreateFindsTheZnodeThere() throws Exception {
+        assertThat(publishedAfterAChangeBeforeTheCreate(true)).as("the member znode's config digest").isEqualTo("changed");
+    }
+
+    /** Starts a member while ZooKeeper is away, changes its state, brings ZooKeeper back: what it published. */
+    private static String publishedAfterAChangeBeforeTheCreate(boolean znodeThere) throws Exception {
         try (TestingServer server = new TestingServer(true)) {
             CuratorFramework zk = clientOf(server, "session-timeout = 1s");
             ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
             try {
+                if (znodeThere) {
+                    CoordinationClient.awaitConnected(zk, 10_000);
+                    zk.create().creatingParentsIfNeeded().forPath(ClusterPaths.member("me"),
+                            MemberCodec.encode(new MemberState("me", "earlier", Map.of())));
+                }
                 connectThenLose(server, zk);
                 AtomicReference<MemberState> state = new AtomicReference<>(new MemberState("me", "at-start", Map.of()));
-                ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
+                ContactLease lease = new ContactLease(Duration.ofSeconds(1).toNanos(), System::nanoTime);
                 Membership m = new Membership(zk, "me", lease, exec, state::get);
                 m.start(); // the create waits for a connection
                 state.set(new MemberState("me", "changed", Map.of()));
@@ -75,8 +94,8 @@ class MembershipTest {
                     Thread.sleep(50);
                     published = publishedDigest(zk);
                 }
-                assertThat(published).as("the member znode's config digest").isEqualTo("changed");
                 m.close();
+                return published;
             } finally {
                 exec.shutdownNow();
                 zk.close();
