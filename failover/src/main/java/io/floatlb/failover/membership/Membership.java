@@ -54,7 +54,10 @@ public final class Membership implements AutoCloseable {
     private volatile boolean leaving;
     private volatile boolean markedAtStart;
     private volatile boolean cacheReady;
-    /** A state this node could not publish yet (its member znode had no path): the next beat tries again. */
+    /**
+     * A state this node could not publish yet (its member znode had no path): the next beat
+     * tries again. Read and written on the election thread ({@code exec}) only.
+     */
     private boolean publishDeferred;
     private PersistentNode member;
 
