@@ -33,9 +33,11 @@ import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
+import io.netty.channel.uring.IoUringBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -165,24 +167,40 @@ public final class Transport implements AutoCloseable {
         /**
          * With a ring of provided buffers a connection waiting for data holds none: without
          * it every idle connection keeps a receive buffer submitted, twice epoll's memory
-         * per idle session. Its buffers grow to 256 KiB, the proxy's largest read on the
-         * other kinds: with one-shot receives, each takes one buffer, and a single bulk
-         * stream moved 8.5-13 Gbit/s with 256 buffers of up to 256 KiB against 6.7-7.5 with
-         * Netty's 1,024 of up to 64 KiB (iperf3 through floatlb, alternating, 2 cores).
+         * per idle session. Its buffers are up to 256 KiB, the proxy's largest read on the
+         * other kinds: a single bulk stream moved 8.5-13 Gbit/s with 256 buffers of up to
+         * 256 KiB against 6.7-7.5 with Netty's 1,024 of up to 64 KiB (iperf3 through floatlb,
+         * alternating, 2 cores).
          */
         private static IoHandlerFactory ringHandlers() {
             IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
             if (IoUring.isRegisterBufferRingSupported()) {
+                boolean incremental = IoUring.isRegisterBufferRingIncSupported();
                 config.setBufferRingConfig(IoUringBufferRingConfig.builder()
                         .bufferGroupId(BUFFER_GROUP)
                         .bufferRingSize((short) 256)
                         .batchSize(64)
-                        .allocator(new IoUringAdaptiveBufferRingAllocator(ByteBufAllocator.DEFAULT,
-                                IoUringAdaptiveBufferRingAllocator.DEFAULT_MINIMUM,
-                                IoUringAdaptiveBufferRingAllocator.DEFAULT_INITIAL, LARGEST_READ))
+                        .incremental(incremental)
+                        .allocator(ringAllocator(incremental))
                         .build());
             }
             return IoUringIoHandler.newFactory(config);
+        }
+
+        /**
+         * Where the kernel consumes a provided buffer a read at a time (6.12+), every buffer
+         * is as large as the largest read: a read that reaches a buffer's end ends short, and
+         * its rest goes out as a second segment. Netty's adaptive sizes shrink on exactly those
+         * short reads, to 1 KiB under small messages, which split a fifth of keep-alive
+         * responses (README "Benchmarks"). Where each read takes a whole buffer, sizes adapt.
+         */
+        private static IoUringBufferRingAllocator ringAllocator(boolean incremental) {
+            if (incremental) {
+                return new IoUringFixedBufferRingAllocator(ByteBufAllocator.DEFAULT, LARGEST_READ);
+            }
+            return new IoUringAdaptiveBufferRingAllocator(ByteBufAllocator.DEFAULT,
+                    IoUringAdaptiveBufferRingAllocator.DEFAULT_MINIMUM,
+                    IoUringAdaptiveBufferRingAllocator.DEFAULT_INITIAL, LARGEST_READ);
         }
 
         /** In the address's family with the patched classes; Netty's own take none (dual-stack IPv6). */
