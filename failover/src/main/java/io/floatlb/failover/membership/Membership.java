@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +48,12 @@ public final class Membership implements AutoCloseable {
     private final CuratorCache cache;
     private final AtomicBoolean publishPending = new AtomicBoolean();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Member znodes as last decoded: the election reads every member on every heartbeat
+     * (4 a second), and parsing each one's JSON anew kept the JIT compiling for minutes
+     * beside the data path (README "Benchmarks"). Keyed by member path, one per node name.
+     */
+    private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
     private final ConnectionWarnings warnings = new ConnectionWarnings(log);
     private volatile MemberState mine;
     private volatile boolean closing;
@@ -221,10 +228,19 @@ public final class Membership implements AutoCloseable {
         return children(ClusterPaths.MEMBERS);
     }
 
-    private static Optional<MemberState> read(ChildData d) {
+    private Optional<MemberState> read(ChildData d) {
+        Decoded known = decoded.get(d.getPath());
+        if (known != null && known.data() == d.getData()) {
+            return known.state();
+        }
         String name = d.getPath().substring(ClusterPaths.MEMBERS.length() + 1);
-        return MemberCodec.decode(d.getData()).filter(s -> s.node().equals(name));
+        Optional<MemberState> state = MemberCodec.decode(d.getData()).filter(s -> s.node().equals(name));
+        decoded.put(d.getPath(), new Decoded(d.getData(), state));
+        return state;
     }
+
+    /** A member znode's data (the cache's own array, new on every change) and what it decoded to. */
+    private record Decoded(byte[] data, Optional<MemberState> state) { }
 
     /** The children of {@code parent} as the cache holds them. */
     public Stream<ChildData> children(String parent) {

@@ -173,4 +173,47 @@ class MembershipTest {
             }
         }
     }
+
+    /**
+     * The election reads every member on every heartbeat, four times a second: a member's
+     * znode is decoded once per change, and a change is seen at the next read.
+     */
+    @Test
+    void aMemberIsDecodedOncePerChange() throws Exception {
+        try (TestingServer server = new TestingServer(true)) {
+            CuratorFramework others = clientOf(server, "session-timeout = 10s");
+            CuratorFramework zk = clientOf(server, "session-timeout = 10s");
+            ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+            try {
+                CoordinationClient.awaitConnected(others, 10_000);
+                others.create().creatingParentsIfNeeded().forPath(ClusterPaths.member("n0"),
+                        MemberCodec.encode(new MemberState("n0", "before", Map.of())));
+                CoordinationClient.awaitConnected(zk, 10_000);
+                ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
+                Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()));
+                m.start();
+                assertThat(digestOfN0(m, "before")).isEqualTo("before");
+                assertThat(m.members().get("n0")).as("n0 read twice, unchanged").isSameAs(m.members().get("n0"));
+                others.setData().forPath(ClusterPaths.member("n0"), MemberCodec.encode(new MemberState("n0", "after", Map.of())));
+                assertThat(digestOfN0(m, "after")).isEqualTo("after");
+                m.close();
+            } finally {
+                exec.shutdownNow();
+                zk.close();
+                others.close();
+            }
+        }
+    }
+
+    /** n0's config digest as {@code m} sees it, once it is {@code wanted} or 15 s have passed. */
+    private static String digestOfN0(Membership m, String wanted) throws InterruptedException {
+        String digest = "";
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!digest.equals(wanted) && System.nanoTime() < until) {
+            Thread.sleep(20);
+            MemberState n0 = m.members().get("n0");
+            digest = n0 == null ? "" : n0.configDigest();
+        }
+        return digest;
+    }
 }
