@@ -191,8 +191,8 @@ public final class Transport implements AutoCloseable {
          * Where the kernel consumes a provided buffer a read at a time (6.12+), every buffer
          * is as large as the largest read: a read that reaches a buffer's end ends short, and
          * its rest goes out as a second segment. Netty's adaptive sizes shrink on exactly those
-         * short reads, to 1 KiB under small messages, which split a fifth of keep-alive
-         * responses (README "Benchmarks"). Where each read takes a whole buffer, sizes adapt.
+         * short reads, toward 1 KiB under small messages, which split one keep-alive response
+         * in six (README "Benchmarks"). Where each read takes a whole buffer, sizes adapt.
          */
         private static IoUringBufferRingAllocator ringAllocator(boolean incremental) {
             if (incremental) {
