@@ -193,7 +193,7 @@ class ProxyTest {
      * A message the proxy reads in one piece leaves it in one piece. On io_uring the loop's
      * shared buffers are consumed a read at a time, and a read that reached the end of a
      * buffer ended short: the rest went out as a second segment, and the peer paid for it
-     * (a fifth of keep-alive responses, with buffers that had shrunk to 1 KiB).
+     * (one keep-alive response in six, with buffers that had shrunk toward 1 KiB).
      */
     @ParameterizedTest
     @EnumSource(value = TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})

@@ -25,9 +25,13 @@ final class TcpSegments {
     static long dataIn(int localPort, int remotePort) throws IOException, InterruptedException {
         Process ss = new ProcessBuilder(SS.toString(), "-H", "-t", "-i", "-n", "state", "established",
                 "( sport = :" + localPort + " and dport = :" + remotePort + " )").redirectErrorStream(true).start();
-        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        if (!ss.waitFor(5, TimeUnit.SECONDS) || ss.exitValue() != 0) {
+        // One socket's line fits the pipe, so ss can end before it is read: the wait is the bound.
+        if (!ss.waitFor(5, TimeUnit.SECONDS)) {
             ss.destroyForcibly();
+            throw new IOException("ss did not answer within 5 s");
+        }
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        if (ss.exitValue() != 0) {
             throw new IOException("ss failed: " + out);
         }
         if (out.isBlank()) {
