@@ -190,13 +190,14 @@ class MembershipTest {
                         MemberCodec.encode(new MemberState("n0", "before", Map.of())));
                 CoordinationClient.awaitConnected(zk, 10_000);
                 ContactLease lease = new ContactLease(Duration.ofSeconds(10).toNanos(), System::nanoTime);
-                Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()));
-                m.start();
-                assertThat(digestOfN0(m, "before")).isEqualTo("before");
-                assertThat(m.members().get("n0")).as("n0 read twice, unchanged").isSameAs(m.members().get("n0"));
-                others.setData().forPath(ClusterPaths.member("n0"), MemberCodec.encode(new MemberState("n0", "after", Map.of())));
-                assertThat(digestOfN0(m, "after")).isEqualTo("after");
-                m.close();
+                try (Membership m = new Membership(zk, "me", lease, exec, () -> new MemberState("me", "d", Map.of()))) {
+                    m.start();
+                    assertThat(digestOfN0(m, "before")).isEqualTo("before");
+                    assertThat(m.members().get("n0")).as("n0 read twice, unchanged").isSameAs(m.members().get("n0"));
+                    others.setData().forPath(ClusterPaths.member("n0"),
+                            MemberCodec.encode(new MemberState("n0", "after", Map.of())));
+                    assertThat(digestOfN0(m, "after")).isEqualTo("after");
+                }
             } finally {
                 exec.shutdownNow();
                 zk.close();
