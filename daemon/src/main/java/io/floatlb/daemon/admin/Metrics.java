@@ -9,6 +9,7 @@ import io.floatlb.dataplane.proxy.BackendPool;
 import io.floatlb.dataplane.proxy.ServiceProxy;
 import io.floatlb.dataplane.proxy.TargetStats;
 import io.floatlb.dataplane.proxy.UdpCounters;
+import io.floatlb.dataplane.transport.DirectMemory;
 import io.floatlb.failover.announce.DropReason;
 import io.floatlb.failover.announce.Responder;
 import io.floatlb.failover.handover.HandoverCounts;
@@ -55,6 +56,14 @@ public final class Metrics {
         register(Kind.COUNTER, "floatlb_accept_failures_total",
                 "Accepts that failed (file descriptors or buffers exhausted); each pauses its listener for a second",
                 s -> s.call(node.transport().acceptFailures()));
+        register(Kind.GAUGE, "floatlb_direct_memory_used_bytes",
+                "Direct memory the data path holds (Netty's count); from three quarters of the limit reads shrink",
+                s -> s.call(DirectMemory.used()));
+        register(Kind.GAUGE, "floatlb_direct_memory_limit_bytes", "The JVM's limit on direct memory (-XX:MaxDirectMemorySize)",
+                s -> s.call(DirectMemory.limit()));
+        register(Kind.GAUGE, "floatlb_direct_memory_short",
+                "1 while direct memory runs short and reads are shrunk to a few KiB, else 0",
+                s -> s.call(DirectMemory.wasShort() ? 1 : 0));
         register(Kind.COUNTER, "floatlb_config_reloads_total",
                 "Config reloads, by result: applied, or rejected (invalid file or failed apply)", s -> {
                     s.call(reloader.applied(), "applied");

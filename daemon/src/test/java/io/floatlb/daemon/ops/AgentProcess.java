@@ -20,9 +20,15 @@ final class AgentProcess implements AutoCloseable {
 
     /** {@code floatlb ARGS}, with this JVM's class path; {@code prefix} runs before java (e.g. env). */
     static AgentProcess start(List<String> prefix, Path log, String... args) throws IOException {
+        return start(prefix, List.of(), log, args);
+    }
+
+    /** As above, with {@code jvmOptions} for the agent's JVM (e.g. its memory limits). */
+    static AgentProcess start(List<String> prefix, List<String> jvmOptions, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return new AgentProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
     }

@@ -7,7 +7,6 @@ import io.floatlb.core.config.TransportKind;
 import io.floatlb.core.net.HostPort;
 import io.floatlb.dataplane.echo.EchoServer;
 import io.floatlb.dataplane.transport.Transport;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -79,7 +78,8 @@ class FdExhaustionTest {
                     s.close();
                 }
                 hogs.clear();
-                assertThat(await(() -> "echo-21".equals(onceOrNull(vipPort)), 20)).as("serves again").isTrue();
+                assertThat(Eventually.within(20, () -> "echo-21".equals(KeepAliveClient.onceOrNull("127.0.0.20", vipPort))))
+                        .as("serves again").isTrue();
 
                 String out = agent.output();
                 assertThat(out).doesNotContain("reached at the tail", "channel not registered", "\tat ");
@@ -92,28 +92,5 @@ class FdExhaustionTest {
                 agent.close();
             }
         }
-    }
-
-    private static String onceOrNull(int port) {
-        try {
-            return KeepAliveClient.once("127.0.0.20", port);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean await(Check c, int seconds) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < until) {
-            if (c.holds()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return c.holds();
     }
 }

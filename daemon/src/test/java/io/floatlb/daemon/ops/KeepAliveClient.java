@@ -63,6 +63,15 @@ final class KeepAliveClient implements AutoCloseable {
         }
     }
 
+    /** One request on a fresh connection; null when it fails. */
+    static String onceOrNull(String host, int port) {
+        try {
+            return once(host, port);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -1,11 +1,13 @@
 package io.floatlb.dataplane.proxy;
 
+import io.floatlb.dataplane.transport.DirectMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -99,7 +101,28 @@ final class Relay extends ChannelInboundHandlerAdapter {
         peer.flush();
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        } else if (DirectMemory.scarce() && held(peer) > 0) {
+            readAgainOnceWritten(ctx.channel());
         }
+    }
+
+    /**
+     * Direct memory runs short: this side is read again only once the peer has handed all it
+     * holds to its kernel, so a connection whose peer stopped reading keeps one small read.
+     */
+    private void readAgainOnceWritten(Channel self) {
+        self.config().setAutoRead(false);
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (f.isSuccess() && peer.isWritable() && !((DuplexChannel) self).isInputShutdown()) {
+                self.config().setAutoRead(true);
+            }
+        });
+    }
+
+    /** What {@code ch} was given to write and has not handed to its kernel yet. */
+    private static long held(Channel ch) {
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /**

@@ -37,7 +37,6 @@ import io.netty.channel.uring.IoUringBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
-import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -189,14 +188,14 @@ public final class Transport implements AutoCloseable {
 
         /**
          * Where the kernel consumes a provided buffer a read at a time (6.12+), every buffer
-         * is as large as the largest read: a read that reaches a buffer's end ends short, and
-         * its rest goes out as a second segment. Netty's adaptive sizes shrink on exactly those
-         * short reads, toward 1 KiB under small messages, which split one keep-alive response
-         * in six (README "Benchmarks"). Where each read takes a whole buffer, sizes adapt.
+         * is as large as the largest read ({@link RingBuffers}): Netty's adaptive sizes shrink
+         * on the short reads at a buffer's end, toward 1 KiB under small messages, which split
+         * one keep-alive response in six (README "Benchmarks"). Where each read takes a whole
+         * buffer, sizes adapt.
          */
         private static IoUringBufferRingAllocator ringAllocator(boolean incremental) {
             if (incremental) {
-                return new IoUringFixedBufferRingAllocator(ByteBufAllocator.DEFAULT, LARGEST_READ);
+                return new RingBuffers(ByteBufAllocator.DEFAULT, LARGEST_READ);
             }
             return new IoUringAdaptiveBufferRingAllocator(ByteBufAllocator.DEFAULT,
                     IoUringAdaptiveBufferRingAllocator.DEFAULT_MINIMUM,
