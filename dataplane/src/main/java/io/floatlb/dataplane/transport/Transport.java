@@ -73,7 +73,7 @@ public final class Transport implements AutoCloseable {
 
     /**
      * Netty's multishot receives go on filling the ring's buffers after a channel stops
-     * reading: behind a slow reader one connection held 2.5 MB instead of the proxy's 320 KiB
+     * reading: behind a slow reader one connection held 2.5 MB instead of the proxy's 320 KiB at the time
      * bound (ProxyTest's backpressure test, run on io_uring). One-shot receives keep the bound.
      * Netty reads the switch once, when io_uring first loads, which nothing does before this
      * class; an operator's own {@code -D} setting stands.
@@ -88,7 +88,7 @@ public final class Transport implements AutoCloseable {
 
     private static final short BUFFER_GROUP = 0;
     /** The largest read of a proxied io_uring socket, as of one on epoll ({@code Buffering.MAX_READ}). */
-    private static final int LARGEST_READ = 256 * 1024;
+    private static final int LARGEST_READ = 512 * 1024;
     /**
      * Every UDP read takes a buffer that holds the largest datagram: Netty's default of 2 KiB
      * would cut a larger one short without a word (DNS answers over EDNS, fragmented datagrams).
@@ -166,10 +166,11 @@ public final class Transport implements AutoCloseable {
         /**
          * With a ring of provided buffers a connection waiting for data holds none: without
          * it every idle connection keeps a receive buffer submitted, twice epoll's memory
-         * per idle session. Its buffers are up to 256 KiB, the proxy's largest read on the
+         * per idle session. Its buffers are as large as the proxy's largest read on the
          * other kinds: a single bulk stream moved 8.5-13 Gbit/s with 256 buffers of up to
-         * 256 KiB against 6.7-7.5 with Netty's 1,024 of up to 64 KiB (iperf3 through floatlb,
-         * alternating, 2 cores).
+         * 256 KiB against 6.7-7.5 with Netty's 1,024 of up to 64 KiB, and 12.8-14.1 with 32
+         * of 512 KiB against 10.3-11.2 with 64 of 256 KiB (iperf3 through floatlb,
+         * alternating, 2 cores). 32 of 512 KiB are the same 16 MiB per loop.
          */
         private static IoHandlerFactory ringHandlers() {
             IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
@@ -178,7 +179,7 @@ public final class Transport implements AutoCloseable {
                 config.setBufferRingConfig(IoUringBufferRingConfig.builder()
                         .bufferGroupId(BUFFER_GROUP)
                         .bufferRingSize((short) 256)
-                        .batchSize(64)
+                        .batchSize(32)
                         .incremental(incremental)
                         .allocator(ringAllocator(incremental))
                         .build());

@@ -225,7 +225,7 @@ class ProxyTest {
                     in.readFully(new byte[message.length]);
                 }
                 // each side's messages left its kernel as one segment each (ping-pong, nothing in flight)
-                int slack = 4; // a read may still end at a buffer's end, once in 256 KiB
+                int slack = 4; // a read may still end at a buffer's end, once in 512 KiB
                 assertThat(TcpSegments.dataIn(client.getLocalPort(), own.vipPort))
                         .as("segments the client received for %d replies", exchanges).isLessThanOrEqualTo(exchanges + slack);
                 assertThat(TcpSegments.dataIn(own.backendPort, (int) proxyPort.get()))
