@@ -184,7 +184,9 @@ class ProxyTest {
                     assertThat(n).isPositive();
                     read += n;
                 }
-                assertThat(written.get()).isGreaterThan(64L << 20);
+                // the writer counts a chunk once its write returned: the client may read it before
+                assertThat(written.get() + 4 * 1024).as("written, and at most one chunk not counted yet")
+                        .isGreaterThanOrEqualTo(read);
             }
         }
     }
