@@ -8,13 +8,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the process's direct memory (Netty's count, against the JVM's limit) runs short:
- * from three quarters of the limit until it is back under half for a while, reads shrink to
- * a few KiB ({@code Buffering}, {@link RingBuffers}) and a side is read again only once its
- * peer has written what it holds ({@code Relay}). A connection whose peer stopped reading holds its
- * last read until the peer drains: 1,500 stalled downloads held 375 MiB of 256 MiB, and the
- * allocation that failed there stopped the event loops (the ring's refill runs outside any
- * channel). Small reads hold little, so a process short of memory slows its largest
- * transfers instead.
+ * from three quarters of the limit until it is back under half for a while, reads shrink
+ * to a few KiB ({@code Buffering}, {@link RingBuffers}) and a side is read again only once
+ * its peer has written what it holds ({@code Relay}). A connection whose peer stopped
+ * reading holds its last read until the peer drains: 1,500 stalled downloads held 375 MiB
+ * of 256 MiB, and the allocation that failed there stopped the event loops (the ring's
+ * refill runs outside any channel). Small reads hold little, so a process short of memory
+ * slows its largest transfers instead.
  */
 public final class DirectMemory {
     private static final Logger log = LoggerFactory.getLogger(DirectMemory.class);
@@ -53,9 +53,10 @@ public final class DirectMemory {
         if (used > SHORT_ABOVE) {
             lastAbove = System.nanoTime();
             if (!SHORT.get() && SHORT.compareAndSet(false, true)) {
-                log.warn("direct memory {} of {} MiB in use: reads shrink to {} KiB until it is back under {} MiB (at least 5 s)"
-                        + " (connections whose peers stopped reading? FLOATLB_JAVA_OPTS=-XX:MaxDirectMemorySize=..."
-                        + " gives more)", used >> 20, LIMIT >> 20, SCARCE_READ >> 10, ENOUGH_BELOW >> 20);
+                log.warn("direct memory {} of {} MiB in use: reads shrink to {} KiB until it is back under {} MiB"
+                        + " (at least 5 s; connections whose peers stopped reading?"
+                        + " FLOATLB_JAVA_OPTS=-XX:MaxDirectMemorySize=... gives more)",
+                        used >> 20, LIMIT >> 20, SCARCE_READ >> 10, ENOUGH_BELOW >> 20);
             }
             return true;
         }
