@@ -28,9 +28,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Many downloads whose clients stopped reading: each connection holds what the proxy read
  * for it, and together they would hold more direct memory than the JVM may use (1,000 reads
- * of 256 KiB against 160 MiB; the heap as bin/floatlb sets it). The agent must slow those downloads, say so in one line, and
- * go on serving its other clients; on io_uring the failed allocation used to stop the
- * event loops, and every service of the node with them, while the node kept its VIPs.
+ * of up to 512 KiB against 160 MiB, with bin/floatlb's heap). The agent must slow those
+ * downloads, say so in one line, and go on serving its other clients; on io_uring the
+ * failed allocation used to stop the event loops, and every service of the node with them,
+ * while the node kept its VIPs. It failed without each part of the guard: on io_uring
+ * without the smaller ring buffers, on both transports without the relay's wait for its
+ * peer, and on epoll (one run in two) without the smaller reads.
  */
 @Timeout(120)
 class DirectMemoryExhaustionTest {

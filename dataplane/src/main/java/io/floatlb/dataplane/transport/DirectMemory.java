@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * reading holds its last read until the peer drains: 1,500 stalled downloads held 375 MiB
  * of 256 MiB, and the allocation that failed there stopped the event loops (the ring's
  * refill runs outside any channel). Small reads hold little, so a process short of memory
- * slows its largest transfers instead.
+ * slows its largest transfers instead. {@code DirectMemoryExhaustionTest} failed without
+ * each of the three parts.
  */
 public final class DirectMemory {
     private static final Logger log = LoggerFactory.getLogger(DirectMemory.class);

@@ -73,8 +73,8 @@ public final class Transport implements AutoCloseable {
 
     /**
      * Netty's multishot receives go on filling the ring's buffers after a channel stops
-     * reading: behind a slow reader one connection held 2.5 MB instead of the proxy's 320 KiB at the time
-     * bound (ProxyTest's backpressure test, run on io_uring). One-shot receives keep the bound.
+     * reading: behind a slow reader one connection held 2.5 MB where the proxy's bound was
+     * 320 KiB (ProxyTest's backpressure test, run on io_uring). One-shot receives keep the bound.
      * Netty reads the switch once, when io_uring first loads, which nothing does before this
      * class; an operator's own {@code -D} setting stands.
      */

@@ -146,11 +146,12 @@ class ProxyTest {
         assumeLoads(kind);
         AtomicLong written = new AtomicLong();
         long total = 256L << 20;
+        int chunkSize = 4 * 1024; // small: a chunk half copied into the kernel is not counted yet
         try (ProxyFixture fx = new ProxyFixture(kind);
              ServerSocket firehose = new ServerSocket(fx.backendPort, 50, Net.loopback(21))) {
             Thread writer = new Thread(() -> {
                 try (Socket s = firehose.accept(); OutputStream out = s.getOutputStream()) {
-                    byte[] chunk = new byte[4 * 1024]; // small: a chunk half copied into the kernel is not counted yet
+                    byte[] chunk = new byte[chunkSize];
                     while (written.get() < total) {
                         out.write(chunk);
                         written.addAndGet(chunk.length);
@@ -185,7 +186,7 @@ class ProxyTest {
                     read += n;
                 }
                 // the writer counts a chunk once its write returned: the client may read it before
-                assertThat(written.get() + 4 * 1024).as("written, and at most one chunk not counted yet")
+                assertThat(written.get() + chunkSize).as("written, and at most one chunk not counted yet")
                         .isGreaterThanOrEqualTo(read);
             }
         }
